@@ -1,0 +1,52 @@
+"""Helpers every command uses: domain errors become a message and exit code 2, output as text or JSON."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from datetime import date, datetime
+
+import click
+
+from ..domain.errors import IpregError
+
+
+def _default(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+
+
+def echo_json(data) -> None:
+    click.echo(dumps(data))
+
+
+def fail(message: str, details=None, as_json: bool = False) -> None:
+    """Print the problem (and JSON details if asked) and exit 2, with no traceback."""
+    if as_json:
+        click.echo(dumps({"error": message, "details": details}))
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def domain_errors(func):
+    """Turn ``IpregError`` into exit code 2 with its message; the database session is rolled back."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except IpregError as exc:
+            from ..extensions import db
+
+            db.session.rollback()
+            fail(exc.message, exc.details, as_json=kwargs.get("as_json", False))
+
+    return wrapper
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

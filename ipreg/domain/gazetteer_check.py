@@ -1,0 +1,38 @@
+"""Compare the package's succession with the statistics office's table, as stored in the database."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from ..models import AdminUnit, Succession
+from .crosswalk import LinkRow, compare_links
+from .errors import IpregError, N_
+
+
+def _links(session: Session, source: str) -> list[LinkRow]:
+    old, new = aliased(AdminUnit), aliased(AdminUnit)
+    parents = set(session.scalars(select(AdminUnit.parent_id).where(AdminUnit.parent_id.is_not(None))))
+    rows = session.execute(
+        select(old.id, old.code, old.level, new.code, Succession.kind)
+        .join(old, old.id == Succession.old_id).join(new, new.id == Succession.new_id)
+        .where(Succession.source == source, old.level.in_(("commune", "district")))).all()
+    # Districts count only where they had no communes (islands): other district links are derived.
+    return [LinkRow(code, level, new_code, kind) for unit_id, code, level, new_code, kind in rows
+            if level == "commune" or unit_id not in parents]
+
+
+def check_sources(session: Session) -> dict:
+    """Every old unit on which the package and the imported table disagree, with what each says."""
+    table = _links(session, "nso")
+    if not table:
+        raise IpregError(N_("No statistics office table is loaded: put it under IPREG_GEODATA (crosswalk/) and "
+                            "run `ipreg init`, or run `ipreg gazetteer import-crosswalk FILE`"))
+    names = dict(session.execute(select(AdminUnit.code, AdminUnit.name).where(AdminUnit.vintage == "old")).all())
+    new_names = dict(session.execute(select(AdminUnit.code, AdminUnit.name).where(AdminUnit.vintage == "new")).all())
+    report = compare_links(_links(session, "vau"), table, names)
+    for item in report:
+        for side in ("package", "table"):
+            for link in item[side]:
+                link["name"] = new_names.get(link["code"], "")
+    return {"disagreements": len(report), "compared_old_units": len({(l.old_level, l.old_code) for l in table}),
+            "items": report}

@@ -1,0 +1,14 @@
+"""Flask extensions, created unbound here and bound to the app in ``create_app``."""
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from .models.base import Base
+
+db = SQLAlchemy(metadata=Base.metadata)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()

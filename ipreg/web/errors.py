@@ -1,0 +1,53 @@
+"""Errors as 4xx pages for people and JSON for the API; domain errors never become a 500."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from ..domain.errors import IpregError
+from ..extensions import db
+
+
+def translate_error(exc: IpregError) -> str:
+    """The domain's message in the interface language (its msgid is English)."""
+    text = _(exc.msgid)
+    return text % exc.params if exc.params else text
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, message: str, details=None):
+    if wants_json():
+        body = {"error": message}
+        if details is not None:
+            body["details"] = details
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message, details=details), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(IpregError)
+    def domain_error(exc: IpregError):
+        db.session.rollback()
+        return error_response(exc.status, translate_error(exc), exc.details)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        messages = {
+            400: _("The request could not be understood."),
+            401: _("Please log in."),
+            403: _("You do not have access to this page."),
+            404: _("Not found."),
+            405: _("This method is not allowed here."),
+            413: _("The file is larger than the allowed size."),
+            422: _("Some parameters are not valid."),
+            429: _("Too many attempts; please wait."),
+        }
+        details = (getattr(exc, "data", None) or {}).get("messages")  # webargs validation errors
+        response = error_response(exc.code or 500, messages.get(exc.code, exc.description), details)
+        if exc.code == 405 and exc.valid_methods:
+            response[0].headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
