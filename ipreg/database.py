@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 IMMEDIATE = "ipreg_sqlite_immediate"
 
@@ -34,7 +34,18 @@ def configure_engine(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(IMMEDIATE) else "BEGIN")
 
 
-def begin_write(session: Session) -> None:
-    """Start the session's transaction as a writer (a no-op on PostgreSQL or inside a transaction)."""
-    if not session.in_transaction():
-        session.connection(execution_options={IMMEDIATE: True})
+def begin_write(session: Session | scoped_session) -> None:
+    """Start a unit of work as a writer: call it before the first write of that unit.
+
+    On SQLite a read-only transaction still open (validation before the writes) is ended first, then the
+    writing one begins with ``BEGIN IMMEDIATE``. A no-op on PostgreSQL, and when this transaction already
+    holds pending ORM changes.
+    """
+    real = session.registry() if isinstance(session, scoped_session) else session
+    if real.get_bind().dialect.name != "sqlite":
+        return
+    if real.in_transaction():
+        if real.new or real.dirty or real.deleted:
+            return
+        real.commit()
+    real.connection(execution_options={IMMEDIATE: True})

@@ -167,3 +167,79 @@ def worker_id(request) -> str:
     """'master' without xdist, 'gw0'… with it (the xdist fixture of the same name is used when present)."""
     workerinput = getattr(request.config, "workerinput", None)
     return workerinput["workerid"] if workerinput else "master"
+
+
+SAMPLE_FALLBACK = """kind,reg_no,name,product,granted_on,status,holder,holder_kind,holder_unit,manager,manager_kind,manager_unit,area_units,area_vintage,notes
+GI,00005,Đoan Hùng,Bưởi,2006-02-08,registered,Nhà nước Việt Nam,state,,Sở Khoa học và Công nghệ tỉnh Phú Thọ,dost,25,"Huyện Đoan Hùng, Tỉnh Phú Thọ",2025-06-30,fixture row
+GI,00041,Quảng Ninh,Ngán,2014-03-19,registered,Nhà nước Việt Nam,state,,Sở Khoa học và Công nghệ tỉnh Quảng Ninh,dost,22,Tỉnh Quảng Ninh,2025-06-30,fixture row
+GI,00017,Đại Hoàng,Chuối ngự,2009-09-30,registered,Nhà nước Việt Nam,state,,Ủy ban nhân dân huyện Lý Nhân,district_pc,"Huyện Lý Nhân, Tỉnh Hà Nam","Huyện Lý Nhân, Tỉnh Hà Nam",2025-06-30,fixture row
+GI,00055,Hưng Yên,Nhãn lồng,2017-01-23,registered,Nhà nước Việt Nam,state,,Sở Khoa học và Công nghệ tỉnh Hưng Yên,dost,33,"Thành phố Hưng Yên, Tỉnh Hưng Yên; Huyện Khoái Châu, Tỉnh Hưng Yên",2025-06-30,fixture row
+GI,00101,Mù Cang Chải,Mật ong,2020-12-29,registered,Nhà nước Việt Nam,state,,Ủy ban nhân dân huyện Mù Cang Chải,district_pc,"Huyện Mù Cang Chải, Tỉnh Yên Bái","Huyện Mù Cang Chải, Tỉnh Yên Bái",2025-06-30,fixture row
+CERTIFICATION,QĐ 34713/QĐ-SHTT,Mật ong hoa nhãn Hưng Yên,Mật ong,2016-06-13,registered,Chi cục Quản lý chất lượng nông lâm sản và thủy sản Hưng Yên,state_agency,33,,,,"Tỉnh Hưng Yên",2025-06-30,fixture row
+COLLECTIVE,,Quả Bảo Thắng,"Na, chanh, nhãn",,registered,Hội Nông dân huyện Bảo Thắng,farmers_union,"Huyện Bảo Thắng, Tỉnh Lào Cai",,,,"Huyện Bảo Thắng, Tỉnh Lào Cai",2025-06-30,fixture row
+GI,00015,Lục Ngạn,Vải thiều,2008-06-25,registered,Nhà nước Việt Nam,state,,Ủy ban nhân dân huyện Lục Ngạn,district_pc,Huyện Lục Ngạn,"Xã Nghĩa Hồ, Huyện Lục Ngạn, Tỉnh Bắc Giang; Xã Tân Mộc, Huyện Lục Ngạn, Tỉnh Bắc Giang",2008-06-25,fixture row with a commune gone before 2025
+"""
+
+
+@pytest.fixture(scope="session")
+def sample_csv(tmp_path_factory) -> Path:
+    """The real sample records when present, else a fixture of the same kind (real GIs, messy on purpose)."""
+    if REAL_SAMPLE.exists():
+        return REAL_SAMPLE
+    path = tmp_path_factory.mktemp("sample") / "sample_records.csv"
+    path.write_text(SAMPLE_FALLBACK, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def loaded(app, sample_csv):
+    """The app with the sample records imported (valid rows)."""
+    from ipreg.extensions import db
+    from ipreg.importers.records import import_records
+
+    with app.app_context():
+        report = import_records(db.session, sample_csv.read_bytes(), sample_csv.name, partial=True, actor="test")
+        assert report.imported, report.as_dict()
+    return app
+
+
+PASSWORD = "correct horse battery"
+
+
+def make_user(app, username: str, role: str, provinces: list[str] | None = None):
+    from ipreg.domain.users import create_user
+    from ipreg.extensions import db
+
+    with app.app_context():
+        valid = {u for u in ("01", "04", "08", "11", "12", "14", "15", "19", "20", "22", "24", "25", "31", "33",
+                             "37", "38", "40", "42", "44", "46", "48", "51", "52", "56", "66", "68", "75", "79",
+                             "80", "82", "86", "91", "92", "96")}
+        create_user(db.session, username, role, password=PASSWORD, provinces=provinces or [], valid_provinces=valid,
+                    actor="test")
+        db.session.commit()
+
+
+def login(client, username: str) -> None:
+    """Log in through the form (CSRF token read from the page)."""
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def csrf_token(client, path: str = "/") -> str:
+    import re
+
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+@pytest.fixture
+def officer(loaded):
+    """A logged-in IP officer's client on the app with the sample loaded."""
+    make_user(loaded, "officer", "ip_officer")
+    client = loaded.test_client()
+    login(client, "officer")
+    return client

@@ -11,6 +11,7 @@ from flask_migrate import upgrade
 from ..domain.gazetteer_load import load_gazetteer
 from ..extensions import db
 from .common import domain_errors, echo_json, json_option
+from .users import announce_admin, ensure_first_admin
 
 
 @click.command("init")
@@ -26,9 +27,11 @@ def init_command(geodata: Path | None, force: bool, as_json: bool) -> None:
     upgrade(directory=current_app.extensions["migrate"].directory)
     say = (lambda _m: None) if as_json else (lambda m: click.echo(f"… {m}"))
     report = load_gazetteer(db.session, geodata, progress=say, force=force)
+    password = ensure_first_admin()
     if as_json:
-        echo_json(report.as_dict())
+        echo_json({**report.as_dict(), "first_admin_password": password})
         return
+    announce_admin(password)
     if report.changed:
         click.echo(f"Loaded: {', '.join(report.changed)}.")
     if report.unchanged and not report.changed:
@@ -42,3 +45,23 @@ def init_command(geodata: Path | None, force: bool, as_json: bool) -> None:
                f"{c.get('old_commune', 0)} communes. From 2025-07-01: {c.get('new_province', 0)} provinces, "
                f"{c.get('new_commune', 0)} communes. Succession links: {c.get('links', 0)} "
                f"(statistics office table: {c.get('nso_links', 0)}).")
+
+
+@click.command("demo")
+@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Records to load (default: ../shared/registry/sample_records.csv).")
+@with_appcontext
+@domain_errors
+def demo_command(file: Path | None) -> None:
+    """Set up a demonstration: init, the sample records (valid rows; rejected ones reported), flags."""
+    from ..config import PROJECT_ROOT  # noqa: PLC0415
+    from .records import run_import  # noqa: PLC0415
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    report = load_gazetteer(db.session, Path(current_app.config["IPREG_GEODATA"]),
+                            progress=lambda m: click.echo(f"… {m}"))
+    click.echo("Gazetteer: " + ("loaded" if report.changed else "already up to date") + ".")
+    announce_admin(ensure_first_admin())
+    file = file or PROJECT_ROOT.parent / "shared" / "registry" / "sample_records.csv"
+    click.echo(f"Importing {file} (valid rows are imported, rejected rows are listed):")
+    run_import(file, dry_run=False, partial=True, as_json=False)

@@ -137,7 +137,8 @@ class NameIndex:
         """Score a candidate: 1.0 when name, type and every given ancestor agree."""
         score, why = 1.0, []
         if head.type and head.type != unit.type:
-            score -= 0.1
+            # Same level (a town became a ward, a district a town) costs less than another level.
+            score -= 0.1 if unit.level in _LEVELS_OF_TYPE[head.type] else 0.25
             why.append(f"type is {unit.type}, not {head.type}")
         ancestors = self._ancestors(unit)
         for part in rest:

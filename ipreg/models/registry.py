@@ -70,7 +70,11 @@ class Registration(Base):
 
 
 class AreaEntry(Base):
-    """One unit of a production area as written (a district or province stands for all its communes)."""
+    """One unit of a production area as written (a district or province stands for all its communes).
+
+    After re-expression in the units of 2025-07-01 an entry may cover a new commune only in part: ``via``
+    then lists the old units (codes) whose territory the area keeps, e.g. "địa bàn xã Tân Mộc cũ".
+    """
 
     __tablename__ = "area_entry"
 
@@ -78,6 +82,8 @@ class AreaEntry(Base):
     registration_id = sa.Column(sa.Integer, sa.ForeignKey("registration.id"), nullable=False, index=True)
     unit_id = sa.Column(sa.Integer, sa.ForeignKey("admin_unit.id"), nullable=False, index=True)
     position = sa.Column(sa.Integer, nullable=False)
+    coverage = sa.Column(sa.String(5), nullable=False, default="whole")
+    via = sa.Column(sa.JSON)
 
     unit = relationship("AdminUnit", lazy="joined")
 

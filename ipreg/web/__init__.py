@@ -5,17 +5,19 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 NAV = (
-    ("units.search", _l("Units")),
+    ("records.search", _l("Registry"), "read"),
+    ("units.search", _l("Units"), "read"),
 )
 
 
 def register_web(app: Flask) -> None:
-    from . import errors, i18n, main, units
+    from . import auth, errors, i18n, main, records, security, units
     from .api import init_api
 
     i18n.init_i18n(app)
+    security.init_security(app)
     init_api(app)
     errors.register(app)  # after the API, so that its handlers answer every error in one format
-    app.register_blueprint(main.bp)
-    app.register_blueprint(units.bp)
-    app.jinja_env.globals["nav_items"] = lambda: [(e, str(label)) for e, label in NAV]
+    for module in (main, auth, units, records):
+        app.register_blueprint(module.bp)
+    app.jinja_env.globals["nav_items"] = lambda: [(e, str(label)) for e, label, perm in NAV if security.can(perm)]

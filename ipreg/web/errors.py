@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import IpregError
+from ..domain.audit import audit
 from ..extensions import db
 
 
@@ -32,6 +33,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(IpregError)
     def domain_error(exc: IpregError):
         db.session.rollback()
+        if exc.status == 403:  # a record of another province: denied, and audited like any denial
+            from .security import actor_name  # noqa: PLC0415
+
+            audit(db.session, actor_name(), "http.denied", object_type="route", object_id=request.path[:80],
+                  outcome="denied", remote_addr=request.remote_addr, after={"reason": exc.message})
+            db.session.commit()
         return error_response(exc.status, translate_error(exc), exc.details)
 
     @app.errorhandler(HTTPException)

@@ -14,6 +14,30 @@ LANGUAGES = ("vi", "en")
 LEVEL_LABELS = {"province": _l("province"), "district": _l("district"), "commune": _l("commune")}
 LINK_LABELS = {"whole": _l("merged whole"), "part": _l("part"), "unchanged": _l("unchanged"),
                "renamed": _l("renamed")}
+LABELS = {
+    "kind": {"GI": _l("Geographical indication"), "COLLECTIVE": _l("Collective mark"),
+             "CERTIFICATION": _l("Certification mark")},
+    "status": {"pending": _l("pending"), "registered": _l("registered"), "expired": _l("expired"),
+               "cancelled": _l("cancelled")},
+    "party_kind": {"state": _l("the State"), "province_pc": _l("provincial People's Committee"),
+                   "district_pc": _l("district People's Committee"), "commune_pc": _l("commune People's Committee"),
+                   "dost": _l("Department of Science and Technology"), "state_agency": _l("state agency"),
+                   "association": _l("association"), "cooperative": _l("cooperative"),
+                   "farmers_union": _l("farmers' union"), "enterprise": _l("enterprise"),
+                   "individual": _l("individual"), "foreign": _l("foreign party")},
+    "coverage": {"whole": _l("whole"), "part": _l("part")},
+    "severity": {"high": _l("high"), "medium": _l("medium"), "low": _l("low")},
+    "flag_status": {"open": _l("open"), "accepted": _l("accepted"), "dismissed": _l("dismissed"),
+                    "resolved": _l("resolved")},
+    "fact_role": {"details": _l("details"), "holder": _l("holder"), "manager": _l("manager"), "area": _l("area"),
+                  "polygon": _l("polygon")},
+    "role": {"admin": _l("administrator"), "ip_officer": _l("IP officer"),
+             "provincial_staff": _l("provincial staff")},
+}
+
+
+def label(group: str, value) -> str:
+    return str(LABELS[group].get(value, value or ""))
 
 
 def select_locale() -> str:
@@ -55,4 +79,12 @@ def init_i18n(app: Flask) -> None:
         lang_url=lang_url,
         level_label=lambda level: str(LEVEL_LABELS.get(level, level)),
         link_label=lambda kind: str(LINK_LABELS.get(kind, kind)),
+        kind_label=lambda v: label("kind", v),
+        status_label=lambda v: label("status", v),
+        party_kind_label=lambda v: label("party_kind", v),
+        coverage_label=lambda v: label("coverage", v),
+        severity_label=lambda v: label("severity", v),
+        flag_status_label=lambda v: label("flag_status", v),
+        role_of_fact_label=lambda v: label("fact_role", v),
+        role_label=lambda v: label("role", v),
     )

@@ -6,11 +6,13 @@ from flask import Blueprint, abort, render_template, request
 from ..domain.gazetteer import get_gazetteer
 from ..domain.units import describe_unit
 from ..extensions import db
+from .security import requires
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
 
 @bp.get("/")
+@requires("read")
 def search():
     query = request.args.get("q", "").strip()[:200]
     vintage = request.args.get("vintage", "old")
@@ -26,6 +28,7 @@ def search():
 
 
 @bp.get("/<vintage>/<code>")
+@requires("read")
 def show(vintage: str, code: str):
     if vintage not in ("old", "new"):
         abort(404)

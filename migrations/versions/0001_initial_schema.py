@@ -225,6 +225,8 @@ def upgrade():
     sa.Column('registration_id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('coverage', sa.String(length=5), nullable=False),
+    sa.Column('via', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_area_entry_registration_id_registration')),
     sa.ForeignKeyConstraint(['unit_id'], ['admin_unit.id'], name=op.f('fk_area_entry_unit_id_admin_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_area_entry'))

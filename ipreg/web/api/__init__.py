@@ -15,6 +15,9 @@ def init_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api.init_app(app, spec_kwargs={"info": {"description": "Registry of Vietnamese GIs and collective and "
                                                            "certification marks across the 2025 reform."}})
-    from . import units
+    from ..security import exempt_api_from_csrf
+    from . import records, units
 
-    api.register_blueprint(units.blp)
+    for module in (units, records):
+        api.register_blueprint(module.blp)
+        exempt_api_from_csrf(module.blp)

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from ...domain.gazetteer import get_gazetteer
 from ...domain.units import describe_projection, describe_unit, units_for_codes
 from ...extensions import db
+from ..security import requires
 
 blp = Blueprint("api_units", __name__, url_prefix="/api/v1/units", description="Administrative units")
 
@@ -30,6 +31,7 @@ class ProjectArgs(Schema):
 class UnitResource(MethodView):
     @blp.arguments(VintageArgs, location="query", as_kwargs=True)
     @blp.response(200)
+    @requires("read")
     def get(self, code: str, vintage: str | None = None):
         """A unit with its successors and predecessors (keys as ``ipreg units show --json``)."""
         gaz = get_gazetteer(db.session)
@@ -40,6 +42,7 @@ class UnitResource(MethodView):
 class ResolveResource(MethodView):
     @blp.arguments(ResolveArgs, location="query", as_kwargs=True)
     @blp.response(200)
+    @requires("read")
     def get(self, q: str, vintage: str):
         """Resolve a name as officers write it: ``{"match": unit or null, "candidates": [...]}``."""
         return get_gazetteer(db.session).names.resolve(q, vintage).as_dict()
@@ -49,6 +52,7 @@ class ResolveResource(MethodView):
 class ProjectResource(MethodView):
     @blp.arguments(ProjectArgs, location="query", as_kwargs=True)
     @blp.response(200)
+    @requires("read")
     def get(self, codes: str):
         """Project old units onto the new ones (a district or province code stands for all its communes)."""
         gaz = get_gazetteer(db.session)

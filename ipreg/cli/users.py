@@ -1,0 +1,100 @@
+"""``ipreg users create|list|disable|set-role`` and the first administrator."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from ..domain.gazetteer import get_gazetteer
+from ..domain.users import create_user, disable_user, get_user, set_role
+from ..extensions import db
+from ..models import User
+from ..models.user import ROLES
+from .common import domain_errors, echo_json, json_option
+
+
+def new_provinces() -> set[str]:
+    gaz = get_gazetteer(db.session)
+    return {u.code for u in gaz.units.values() if u.vintage == "new" and u.level == "province"}
+
+
+def ensure_first_admin() -> str | None:
+    """Create the user 'admin' with a printed one-time password when there is no user yet."""
+    if db.session.scalar(select(func.count()).select_from(User)):
+        return None
+    _user, password = create_user(db.session, "admin", "admin", valid_provinces=new_provinces(), actor="ipreg init")
+    db.session.commit()
+    return password
+
+
+def announce_admin(password: str | None) -> None:
+    if password:
+        click.echo("First administrator created: user 'admin', one-time password "
+                   f"{password} (it must be changed at the first log-in).")
+
+
+@click.group("users", cls=AppGroup)
+def users() -> None:
+    """Manage users and their roles."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--province", "provinces", multiple=True, help="New province code (provincial staff); repeatable.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of "
+                                                      "generating a one-time password.")
+@json_option
+@domain_errors
+def create(username: str, role: str, provinces: tuple[str, ...], password_stdin: bool, as_json: bool) -> None:
+    """Create a user; prints a one-time password unless one is given on stdin."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    user, generated = create_user(db.session, username, role, password=password, provinces=list(provinces),
+                                  valid_provinces=new_provinces(), actor="cli")
+    db.session.commit()
+    if as_json:
+        echo_json({"username": user.username, "role": user.role, "provinces": user.province_codes,
+                   "one_time_password": generated})
+    else:
+        click.echo(f"Created {user.username} ({user.role}).")
+        if generated:
+            click.echo(f"One-time password: {generated} (must be changed at the first log-in)")
+
+
+@users.command("list")
+@json_option
+@domain_errors
+def list_users(as_json: bool) -> None:
+    rows = [{"username": u.username, "role": u.role, "provinces": u.province_codes, "active": u.active,
+             "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None}
+            for u in db.session.scalars(select(User).order_by(User.username))]
+    if as_json:
+        echo_json(rows)
+        return
+    for r in rows:
+        state = "" if r["active"] else " (disabled)"
+        click.echo(f"{r['username']:<20} {r['role']:<17} {','.join(r['provinces'])}{state}")
+
+
+@users.command("disable")
+@click.argument("username")
+@domain_errors
+def disable(username: str) -> None:
+    """Disable a user: their sessions end and their API tokens are revoked."""
+    disable_user(db.session, get_user(db.session, username), actor="cli")
+    db.session.commit()
+    click.echo(f"Disabled {username}.")
+
+
+@users.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(ROLES))
+@click.option("--province", "provinces", multiple=True, help="New province code; repeatable.")
+@domain_errors
+def set_role_command(username: str, role: str, provinces: tuple[str, ...]) -> None:
+    set_role(db.session, get_user(db.session, username), role, list(provinces) if provinces else None,
+             new_provinces(), actor="cli")
+    db.session.commit()
+    click.echo(f"{username} is now {role}.")

@@ -1,0 +1,56 @@
+"""Exports of search results and of the whole registry: CSV, XLSX, GeoJSON, GeoPackage.
+
+Every text cell that a spreadsheet would run as a formula (starting with = + - @) is neutralised.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from pathlib import Path
+
+from ..importers.tabular import neutralise
+from .search import EXPORT_COLUMNS
+
+
+def to_csv(rows: list[dict], columns: list[str] = EXPORT_COLUMNS) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([neutralise(row.get(c, "")) for c in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens Vietnamese text correctly
+
+
+def to_xlsx(rows: list[dict], columns: list[str] = EXPORT_COLUMNS, sheet: str = "records",
+            extra_sheets: dict[str, list[list]] | None = None) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet)
+    ws.append(columns)
+    for row in rows:
+        ws.append([neutralise(row.get(c, "")) for c in columns])
+    for name, lines in (extra_sheets or {}).items():
+        extra = book.create_sheet(name)
+        for line in lines:
+            extra.append([neutralise(v) for v in line])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_geojson(features: list[dict]) -> bytes:
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
+
+
+def to_geopackage(rows: list[dict], geometries: list, layer: str = "registrations") -> bytes:
+    """A GeoPackage QGIS opens directly (EPSG:4326), written with pyogrio."""
+    import geopandas as gpd  # noqa: PLC0415
+
+    frame = gpd.GeoDataFrame(rows, geometry=geometries, crs=4326)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ipreg.gpkg"
+        frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+        return path.read_bytes()

@@ -1,0 +1,1 @@
+"""Reading officers' spreadsheets safely, and validating their rows before anything is written."""

@@ -1,0 +1,399 @@
+"""Import registry records from CSV/XLSX: validate every row, then write all of it in one transaction.
+
+The report lists every problem with row, column, value and candidates. Errors reject the row; warnings are
+reported and the row is imported (a missing certificate number, a decision number in the number column,
+a unit read from a close, unique candidate). By default one rejected row rejects the file (nothing is
+written); ``partial=True`` imports the valid rows and reports the rejected ones (``ipreg demo`` uses it).
+Re-importing the same file changes nothing; a changed row updates the record and keeps its history.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from ..database import begin_write
+from ..domain.areas import Entry
+from ..domain.audit import audit_many, audit_row
+from ..domain.errors import IpregError, N_
+from ..domain.gazetteer import Gazetteer, Unit, get_gazetteer
+from ..domain.history import fact_row, utcnow
+from ..domain.parties import KIND_LEVEL, PartyBook, infer_kind, is_state, party_key, party_value
+from ..domain.recordals import change_area, change_details, change_party
+from ..domain.records import area_value, details_value, entries_of, province_rows, search_text
+from ..domain.reform import OLD_VALID_TO, vintage_on
+from ..domain.text import fold
+from ..models import AreaEntry, Party, RecordFact, RecordProvince, Registration
+from ..models.registry import PARTY_KINDS
+from .columns import RECORD_ALIASES, RECORD_REQUIRED
+from .tabular import read_table
+from .values import Problem, UnitResolver, Unparsable, parse_date, parse_kind, parse_status
+
+DECISION_LIKE = re.compile(r"(^|\W)(qd|quyet dinh)(\W|$)")
+DEFAULT_VINTAGE = OLD_VALID_TO
+
+
+@dataclass
+class PartyInput:
+    name: str
+    kind: str
+    unit: Unit | None
+
+    def key(self) -> str:
+        return party_key(self.name, self.kind, self.unit.id if self.unit else None)
+
+
+@dataclass
+class RecordInput:
+    line: int
+    kind: str
+    reg_no: str | None
+    name: str
+    product: str | None
+    granted_on: date | None
+    status: str
+    decision_no: str | None
+    notes: str | None
+    holder: PartyInput
+    manager: PartyInput | None
+    entries: tuple[Entry, ...]
+    area_vintage: date | None
+    warnings: list[Problem] = field(default_factory=list)
+
+    def details(self) -> dict:
+        return {"name": self.name, "product": self.product, "nice_classes": None, "filing_date": None,
+                "granted_on": self.granted_on.isoformat() if self.granted_on else None, "expiry_date": None,
+                "status": self.status, "decision_no": self.decision_no, "notes": self.notes}
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    rejected_rows: list[int] = field(default_factory=list)
+    imported: bool = False
+    dry_run: bool = False
+    records: list[dict] = field(default_factory=list)  # per row: line, record, action
+
+    def as_dict(self) -> dict:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "errors": [p.as_dict() for p in self.errors], "warnings": [p.as_dict() for p in self.warnings],
+                "rejected_rows": self.rejected_rows, "imported": self.imported, "dry_run": self.dry_run,
+                "records": self.records}
+
+
+class RowValidator:
+    """Turn table rows into ``RecordInput``s, collecting errors and warnings per cell."""
+
+    def __init__(self, gaz: Gazetteer):
+        self.gaz = gaz
+        self.units = UnitResolver(gaz)
+
+    def validate(self, rows: list[dict], lines: list[int]) -> tuple[list[RecordInput], list[Problem]]:
+        inputs, problems, seen = [], [], {}
+        for row, line in zip(rows, lines):
+            found: list[Problem] = []
+            record = self._row(row, line, found)
+            if record is not None and record.reg_no:
+                key = (record.kind, record.reg_no)
+                if key in seen:
+                    found.append(Problem(line, "reg_no", record.reg_no,
+                                         N_("Number %(value)s appears again (first in row %(first)d)"),
+                                         {"value": record.reg_no, "first": seen[key]}))
+                else:
+                    seen[key] = line
+            problems.extend(found)
+            if record is not None and not any(p.severity == "error" for p in found):
+                record.warnings = [p for p in found if p.severity == "warning"]
+                inputs.append(record)
+        return inputs, problems
+
+    def _row(self, row: dict, line: int, found: list[Problem]) -> RecordInput | None:
+        def error(column, msgid, candidates=None, **params):
+            found.append(Problem(line, column, row.get(column, ""), msgid,
+                                 {"value": row.get(column, ""), **params}, candidates or []))
+
+        def warn(column, msgid, candidates=None, **params):
+            found.append(Problem(line, column, row.get(column, ""), msgid,
+                                 {"value": row.get(column, ""), **params}, candidates or [], "warning"))
+
+        def parsed(column, parser, *args):
+            try:
+                return parser(row.get(column, ""), *args)
+            except Unparsable as exc:
+                found.append(Problem(line, column, row.get(column, ""), exc.msgid, exc.params))
+                return None
+
+        kind = parsed("kind", parse_kind)
+        name = row.get("name", "").strip()
+        if not name:
+            error("name", N_("The name is empty"))
+        reg_no = row.get("reg_no", "").strip() or None
+        decision_no = None
+        if reg_no and DECISION_LIKE.search(fold(reg_no)):
+            decision_no, reg_no = reg_no, None
+            warn("reg_no", N_("%(value)s is a decision number, not a certificate number: kept as the decision "
+                              "number; the record gets an internal id"))
+        granted_on = parsed("granted_on", parse_date)
+        status = parsed("status", parse_status, "registered" if (reg_no or decision_no) else "pending")
+        if reg_no is None and status == "registered" and decision_no is None:
+            warn("reg_no", N_("No certificate number for a registered record: it gets an internal id until the "
+                              "number is entered"))
+        vintage_date = parsed("area_vintage", parse_date) if row.get("area_vintage", "").strip() else DEFAULT_VINTAGE
+        if vintage_date and vintage_date > date.today():
+            error("area_vintage", N_("%(value)s is in the future"))
+            vintage_date = None
+        vintage = vintage_on(vintage_date) if vintage_date else "old"
+        if vintage_date and vintage_date < OLD_VALID_TO:
+            warn("area_vintage", N_("Units of %(value)s are read against the list of 2025-06-30, the earliest "
+                                    "list ipreg knows; names that changed before are matched with warnings"))
+
+        holder = self._party(row, "holder", vintage, found, line, required=True)
+        manager = self._party(row, "manager", vintage, found, line, required=False)
+        if kind == "GI" and holder is not None and holder.kind != "state":
+            error("holder_kind", N_("The holder of a geographical indication is the State (kind state), "
+                                    "not %(kind)s"), kind=holder.kind)
+        entries = []
+        for text in [t.strip() for t in row.get("area_units", "").split(";") if t.strip()]:
+            unit = self._unit(text, vintage, None, "area_units", found, line)
+            if unit is not None:
+                entries.append(Entry(unit))
+        if kind == "GI" and not row.get("area_units", "").strip():
+            error("area_units", N_("A geographical indication needs its production area"))
+        if kind is None or not name or holder is None:
+            return None
+        return RecordInput(line, kind, reg_no, name, row.get("product", "").strip() or None, granted_on,
+                           status or "pending", decision_no, row.get("notes", "").strip() or None, holder, manager,
+                           tuple(dict.fromkeys(entries)), vintage_date if entries else None)
+
+    def _unit(self, text, vintage, levels, column, found, line) -> Unit | None:
+        unit, msgid, params, candidates = self.units.resolve(text, vintage, levels)
+        if msgid:
+            severity = "warning" if unit is not None else "error"
+            found.append(Problem(line, column, text, msgid, {"value": text, **params}, candidates, severity))
+        return unit
+
+    def _party(self, row, role, vintage, found, line, required) -> PartyInput | None:
+        name = row.get(role, "").strip()
+        kind_text = row.get(f"{role}_kind", "").strip()
+        unit_text = row.get(f"{role}_unit", "").strip()
+        if not name:
+            if required:
+                found.append(Problem(line, role, "", N_("The %(role)s is empty"), {"role": role}))
+            elif kind_text or unit_text:
+                found.append(Problem(line, role, "", N_("A %(role)s kind or unit is given without a name"),
+                                     {"role": role}))
+            return None
+        kind = kind_text.lower()
+        if not kind:
+            kind = infer_kind(name)
+            if kind is None:
+                found.append(Problem(line, f"{role}_kind", "", N_("Give the kind of %(name)s (one of %(kinds)s)"),
+                                     {"name": name, "kinds": ", ".join(PARTY_KINDS)}))
+                return None
+            found.append(Problem(line, f"{role}_kind", "", N_("Kind of %(name)s taken from its name: %(kind)s"),
+                                 {"name": name, "kind": kind}, severity="warning"))
+        elif kind not in PARTY_KINDS:
+            found.append(Problem(line, f"{role}_kind", kind_text, N_("Unknown kind %(value)s: use one of %(kinds)s"),
+                                 {"value": kind_text, "kinds": ", ".join(PARTY_KINDS)}))
+            return None
+        unit = None
+        level = KIND_LEVEL.get(kind)
+        if unit_text:
+            unit = self._unit(unit_text, vintage, (level,) if level else None, f"{role}_unit", found, line)
+        elif is_state(kind) and kind not in ("state", "state_agency"):
+            found.append(Problem(line, f"{role}_unit", "", N_("A %(kind)s belongs to a unit: give %(column)s"),
+                                 {"kind": kind, "column": f"{role}_unit"}))
+        return PartyInput(name, kind, unit)
+
+
+# --- applying ------------------------------------------------------------------------------------------
+
+def import_records(session: Session, data: bytes, filename: str, *, dry_run: bool = False, partial: bool = False,
+                   actor: str | None = None, max_rows: int = 20_000, max_cell_chars: int = 2_000,
+                   max_bytes: int | None = 20 * 1024 * 1024, fail_after: int | None = None) -> ImportReport:
+    """Validate then (unless ``dry_run`` or rejected) write the whole file in one transaction."""
+    report = ImportReport(dry_run=dry_run)
+    try:
+        table = read_table(data, filename, RECORD_ALIASES, RECORD_REQUIRED, max_rows=max_rows,
+                           max_cell_chars=max_cell_chars, max_bytes=max_bytes)
+    except IpregError as exc:
+        report.errors.append(Problem(None, None, None, exc.msgid, exc.params))
+        return report
+    gaz = get_gazetteer(session)
+    inputs, problems = RowValidator(gaz).validate(table.rows, table.lines)
+    report.errors = [p for p in problems if p.severity == "error"]
+    report.warnings = [p for p in problems if p.severity == "warning"]
+    report.rejected_rows = sorted({p.row for p in report.errors if p.row})
+    if table.unknown_columns:
+        report.warnings.append(Problem(None, None, ", ".join(table.unknown_columns),
+                                       N_("Columns not used: %(value)s"), {"value": ", ".join(table.unknown_columns)},
+                                       severity="warning"))
+    if report.errors and not partial:
+        return report
+    if dry_run:
+        _plan_only(session, gaz, inputs, report)
+        return report
+    begin_write(session)
+    try:
+        _apply(session, gaz, inputs, report, actor or "import", filename, fail_after)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    report.imported = True
+    return report
+
+
+def _existing(session: Session, inputs: list[RecordInput]) -> dict[int, Registration]:
+    """Map input line → the record it updates (by kind and number, else by kind, name and holder)."""
+    out = {}
+    numbered = {(i.kind, i.reg_no): i.line for i in inputs if i.reg_no}
+    if numbered:
+        for reg in session.scalars(select(Registration).where(Registration.reg_no.in_({n for _, n in numbered}))):
+            line = numbered.get((reg.kind, reg.reg_no))
+            if line:
+                out[line] = reg
+    unnumbered = {(i.kind, fold(i.name), fold(i.holder.name)): i.line for i in inputs if not i.reg_no}
+    if unnumbered:
+        for reg in session.scalars(select(Registration).where(Registration.reg_no.is_(None))):
+            key = (reg.kind, fold(reg.name), fold(reg.holder.name))
+            if key in unnumbered:
+                out[unnumbered[key]] = reg
+    return out
+
+
+def _plan_only(session, gaz, inputs, report) -> None:
+    existing = _existing(session, inputs)
+    for item in inputs:
+        reg = existing.get(item.line)
+        action = "create" if reg is None else ("unchanged" if not _differences(session, gaz, reg, item) else "update")
+        setattr(report, {"create": "created", "update": "updated", "unchanged": "unchanged"}[action],
+                getattr(report, {"create": "created", "update": "updated", "unchanged": "unchanged"}[action]) + 1)
+        report.records.append({"row": item.line, "kind": item.kind, "reg_no": item.reg_no, "name": item.name,
+                               "action": action})
+
+
+def _differences(session, gaz, reg: Registration, item: RecordInput) -> dict:
+    diff = {}
+    current = details_value(reg)
+    wanted = item.details()
+    changed = {k: v for k, v in wanted.items() if k not in ("nice_classes", "filing_date", "expiry_date")
+               and current.get(k) != v}
+    if changed:
+        diff["details"] = changed
+    for role, party in (("holder", item.holder), ("manager", item.manager)):
+        current_party = getattr(reg, role)
+        current_key = current_party.key if current_party else None
+        if current_key != (party.key() if party else None):
+            diff[role] = party
+    if entries_of(gaz, reg) != item.entries or reg.area_vintage != item.area_vintage:
+        diff["area"] = item.entries
+    return diff
+
+
+def _apply(session, gaz, inputs, report, actor, filename, fail_after) -> None:
+    existing = _existing(session, inputs)
+    fresh = [i for i in inputs if i.line not in existing]
+    _create(session, gaz, fresh, actor, filename, fail_after)
+    report.created = len(fresh)
+    for item in fresh:
+        report.records.append({"row": item.line, "kind": item.kind, "reg_no": item.reg_no, "name": item.name,
+                               "action": "create"})
+    book = PartyBook(session)
+    today = date.today()
+    for item in inputs:
+        reg = existing.get(item.line)
+        if reg is None:
+            continue
+        diff = _differences(session, gaz, reg, item)
+        if not diff:
+            report.unchanged += 1
+            report.records.append({"row": item.line, "kind": item.kind, "reg_no": item.reg_no, "name": item.name,
+                                   "action": "unchanged"})
+            continue
+        context = {"source": "import", "actor": actor, "note": f"re-import of {filename}", "document": filename}
+        if "details" in diff:
+            values = {k: (date.fromisoformat(v) if k == "granted_on" and v else v)
+                      for k, v in diff["details"].items()}
+            change_details(session, gaz, reg, values, today, **context)
+        for role in ("holder", "manager"):
+            if role in diff:
+                party_input = diff[role]
+                party = None
+                if party_input is not None:
+                    party = session.get(Party, book.id_for(party_input.name, party_input.kind,
+                                                           party_input.unit.id if party_input.unit else None))
+                change_party(session, gaz, reg, role, party, today, **context)
+        if "area" in diff:
+            change_area(session, gaz, reg, item.entries, item.area_vintage, today, **context)
+        report.updated += 1
+        report.records.append({"row": item.line, "kind": item.kind, "reg_no": item.reg_no, "name": item.name,
+                               "action": "update"})
+
+
+def _next_internal_number(session: Session) -> int:
+    last = session.scalar(select(func.max(Registration.internal_id)))
+    return int(last.split("-")[1]) + 1 if last else 1
+
+
+def _create(session: Session, gaz: Gazetteer, items: list[RecordInput], actor: str, filename: str,
+            fail_after: int | None) -> None:
+    """Insert new records in bulk: parties, registrations, areas, history, provinces, audit."""
+    if not items:
+        return
+    now = utcnow()
+    book = PartyBook(session)
+    holder_ids = book.ids_for([(i.holder.name, i.holder.kind, i.holder.unit.id if i.holder.unit else None)
+                               for i in items])
+    managers = [i for i in items if i.manager]
+    manager_ids = dict(zip((i.line for i in managers), book.ids_for(
+        [(i.manager.name, i.manager.kind, i.manager.unit.id if i.manager.unit else None) for i in managers])))
+    first = _next_internal_number(session)
+    rows = []
+    for n, item in enumerate(items):
+        rows.append({
+            "kind": item.kind, "reg_no": item.reg_no, "internal_id": f"IPR-{first + n:06d}", "name": item.name,
+            "product": item.product, "nice_classes": None, "filing_date": None, "granted_on": item.granted_on,
+            "expiry_date": None, "status": item.status, "decision_no": item.decision_no, "notes": item.notes,
+            "holder_id": holder_ids[n], "manager_id": manager_ids.get(item.line), "area_vintage": item.area_vintage,
+            "search_text": search_text(item.name, item.product, item.reg_no, f"IPR-{first + n:06d}",
+                                       item.decision_no, item.holder.name, item.manager.name if item.manager else None),
+            "created_at": now, "updated_at": now, "version": 1,
+        })
+    ids = session.execute(insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
+                          rows).scalars().all()
+    parties = {p.id: p for p in session.scalars(select(Party).where(
+        Party.id.in_(set(holder_ids) | set(manager_ids.values()))))}
+    areas, facts, provinces, audits = [], [], [], []
+    for n, (item, reg_id) in enumerate(zip(items, ids)):
+        if fail_after is not None and n >= fail_after:
+            raise RuntimeError("injected failure (test)")
+        for position, entry in enumerate(item.entries):
+            areas.append({"registration_id": reg_id, "unit_id": entry.unit.id, "position": position,
+                          "coverage": entry.coverage, "via": list(entry.via) or None})
+        valid_from = item.granted_on or item.area_vintage or now.date()
+        note = "; ".join(p.message for p in item.warnings) or None
+        common = {"source": "import", "actor": actor, "recorded_at": now, "note": note}
+        facts.append(fact_row(reg_id, "details", item.details(), valid_from, **common))
+        facts.append(fact_row(reg_id, "holder", party_value(parties[holder_ids[n]], gaz), valid_from, **common))
+        if item.manager:
+            facts.append(fact_row(reg_id, "manager", party_value(parties[manager_ids[item.line]], gaz), valid_from,
+                                  **common))
+        if item.entries:
+            facts.append(fact_row(reg_id, "area", area_value(item.entries, item.area_vintage), valid_from, **common))
+        provinces += province_rows(gaz, reg_id, item.entries, [
+            item.holder.unit.id if item.holder.unit else None,
+            item.manager.unit.id if item.manager and item.manager.unit else None])
+        audits.append(audit_row(actor, "record.create", "registration", rows[n]["internal_id"], None,
+                                {"kind": item.kind, "reg_no": item.reg_no, "name": item.name}, document=filename))
+    for table, payload in ((AreaEntry, areas), (RecordFact, facts), (RecordProvince, provinces)):
+        if payload:
+            session.execute(insert(table), payload)
+    audit_many(session, audits)

@@ -1,0 +1,128 @@
+"""Parsing single cell values (dates, kinds, statuses) and resolving units, shared by both importers."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..domain.errors import N_
+from ..domain.gazetteer import Gazetteer, Unit
+from ..domain.text import fold
+
+KIND_ALIASES = {
+    "gi": "GI", "cddl": "GI", "chi dan dia ly": "GI",
+    "collective": "COLLECTIVE", "nhtt": "COLLECTIVE", "nhan hieu tap the": "COLLECTIVE",
+    "certification": "CERTIFICATION", "nhcn": "CERTIFICATION", "nhan hieu chung nhan": "CERTIFICATION",
+}
+STATUS_ALIASES = {
+    "pending": "pending", "dang xu ly": "pending", "don": "pending", "cho cap": "pending",
+    "registered": "registered", "da cap": "registered", "con hieu luc": "registered", "hieu luc": "registered",
+    "expired": "expired", "het han": "expired", "het hieu luc": "expired",
+    "cancelled": "cancelled", "canceled": "cancelled", "huy bo": "cancelled", "da huy": "cancelled",
+}
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+
+
+@dataclass
+class Problem:
+    """One finding about one cell: an error rejects the row, a warning is reported and imported."""
+
+    row: int | None
+    column: str | None
+    value: str | None
+    msgid: str
+    params: dict = field(default_factory=dict)
+    candidates: list[dict] = field(default_factory=list)
+    severity: str = "error"
+
+    @property
+    def message(self) -> str:
+        return self.msgid % self.params if self.params else self.msgid
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message,
+                "candidates": self.candidates}
+
+
+class Unparsable(ValueError):
+    """A cell that is not what its column needs; carries the message for the report."""
+
+    def __init__(self, msgid: str, **params):
+        super().__init__(msgid % params if params else msgid)
+        self.msgid, self.params = msgid, params
+
+
+def parse_date(text: str) -> date | None:
+    """ISO (2025-06-30) or Vietnamese (30/06/2025) dates; empty → None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = _YMD.match(text)
+    try:
+        if match:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        match = _DMY.match(text)
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        pass
+    raise Unparsable(N_("%(value)s is not a date (write 2025-06-30 or 30/06/2025)"), value=text)
+
+
+def parse_kind(text: str) -> str:
+    kind = KIND_ALIASES.get(fold(text))
+    if kind is None:
+        raise Unparsable(N_("Unknown kind %(value)s: use GI, COLLECTIVE or CERTIFICATION"), value=text)
+    return kind
+
+
+def parse_status(text: str, default: str) -> str:
+    if not (text or "").strip():
+        return default
+    status = STATUS_ALIASES.get(fold(text))
+    if status is None:
+        raise Unparsable(N_("Unknown status %(value)s: use pending, registered, expired or cancelled"), value=text)
+    return status
+
+
+class UnitResolver:
+    """Resolve unit cells with a cache; a unique, close candidate is accepted with a warning, never silently.
+
+    Accepted: the name matches exactly, in the same province and at the same level, and only the type word
+    or the district differs (a commune became a ward, or moved to a town created before 2025), and no other
+    unit of the same name comes close. Anything else is an error listing the candidates.
+    """
+
+    ACCEPT_SCORE = 0.8
+    MARGIN = 0.1
+
+    def __init__(self, gaz: Gazetteer):
+        self.gaz = gaz
+        self.cache: dict[tuple, tuple] = {}
+
+    def resolve(self, text: str, vintage: str, levels: tuple[str, ...] | None = None
+                ) -> tuple[Unit | None, str | None, dict, list[dict]]:
+        """(unit, message id if not exact, params, candidates)."""
+        key = (text, vintage, levels)
+        if key not in self.cache:
+            self.cache[key] = self._resolve(text, vintage, levels)
+        return self.cache[key]
+
+    def _resolve(self, text, vintage, levels):
+        result = self.gaz.names.resolve(text, vintage, levels)
+        candidates = [c.as_dict() for c in result.candidates]
+        if result.match is not None:
+            return result.match, None, {}, []
+        cands = result.candidates
+        same_name = [c for c in cands if not any(w.startswith("name similar") for w in c.why)]
+        if same_name:
+            top = same_name[0]
+            second = same_name[1].score if len(same_name) > 1 else 0.0
+            if top.score >= self.ACCEPT_SCORE and second <= top.score - self.MARGIN:
+                return (top.unit, N_("%(value)s read as %(path)s (%(code)s): %(why)s"),
+                        {"path": top.path, "code": top.unit.code, "why": "; ".join(top.why)}, candidates)
+        if cands and cands[0].score >= 1.0:
+            return None, N_("%(value)s is ambiguous: %(count)d units have this name; add the district or province"), \
+                {"count": len(cands)}, candidates
+        return None, N_("%(value)s: no such unit on that date"), {}, candidates

@@ -1,0 +1,98 @@
+"""Log-in, log-out, password change and personal API tokens."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+from sqlalchemy import select
+
+from ..domain.errors import IpregError
+from ..domain.users import authenticate, change_password, issue_token, revoke_token
+from ..extensions import db
+from ..models import ApiToken
+from .errors import translate_error
+from .security import PUBLIC, current, requires
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only redirect within the app (no open redirect)."""
+    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@requires(PUBLIC)
+def login():
+    if request.method == "POST":
+        cfg = current_app.config
+        user = authenticate(db.session, request.form.get("username", ""), request.form.get("password", ""),
+                            max_failures=cfg["IPREG_LOGIN_MAX_FAILURES"], lock_seconds=cfg["IPREG_LOGIN_LOCK_SECONDS"],
+                            remote_addr=request.remote_addr)
+        db.session.commit()
+        if user is None:
+            flash(_("Wrong user name or password, or the account is locked for a few minutes."), "error")
+            return render_template("auth/login.html"), 401
+        session.clear()
+        session.permanent = True
+        login_user(user)
+        session["lang"] = user.lang
+        if user.must_change_password:
+            flash(_("Please choose your own password now."), "info")
+            return redirect(url_for("auth.password"))
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html")
+
+
+@bp.post("/logout")
+@requires(PUBLIC)
+def logout():
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires("read")
+def password():
+    user = current()
+    if user is None:
+        return redirect(url_for("auth.login"))
+    if request.method == "POST":
+        new = request.form.get("new", "")
+        if new != request.form.get("confirm", ""):
+            flash(_("The two new passwords differ."), "error")
+            return render_template("auth/password.html"), 400
+        try:
+            change_password(db.session, user, request.form.get("old", ""), new)
+        except IpregError as exc:
+            db.session.rollback()
+            flash(translate_error(exc), "error")
+            return render_template("auth/password.html"), 400
+        db.session.commit()
+        login_user(user)  # this session continues with the new epoch; all others end
+        flash(_("Password changed. Other sessions of this account have been logged out."), "info")
+        return redirect(url_for("main.index"))
+    return render_template("auth/password.html")
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@requires("read")
+def tokens():
+    user = current()
+    if user is None:
+        return redirect(url_for("auth.login"))
+    new_token = None
+    if request.method == "POST":
+        if request.form.get("revoke"):
+            revoke_token(db.session, int(request.form["revoke"]), user)
+            flash(_("Token revoked."), "info")
+        else:
+            new_token = issue_token(db.session, user, request.form.get("name", "").strip() or "token")
+        db.session.commit()
+    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)).all()
+    return render_template("auth/tokens.html", tokens=rows, new_token=new_token)

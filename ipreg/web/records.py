@@ -1,0 +1,130 @@
+"""Registry pages: search with filters and exports, the record page, polygon upload, whole-registry exports."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..domain.errors import IpregError, N_
+from ..domain.exports import to_csv, to_xlsx
+from ..domain.gazetteer import get_gazetteer
+from ..domain.history import utcnow
+from ..domain.recordals import change_polygon, check_version
+from ..domain.records import check_visible, describe_record, find_by_internal_id
+from ..domain.registry_export import export_registry
+from ..domain.search import EXPORT_COLUMNS, RecordQuery, result_rows, search_records
+from ..extensions import db
+from ..models import Registration
+from ..models.registry import KINDS, PARTY_KINDS, STATUSES
+from ..spatial.polygons import parse_polygon
+from .security import actor_name, can, current, current_scope, requires
+
+bp = Blueprint("records", __name__, url_prefix="/records")
+
+
+def query_from_args(args) -> RecordQuery:
+    """A search from query-string arguments; unknown values are ignored rather than failing."""
+    def choice(name, allowed):
+        value = args.get(name) or None
+        return value if value in allowed else None
+
+    flagged = {"1": True, "0": False}.get(args.get("flagged", ""))
+    try:
+        page = max(1, int(args.get("page", 1)))
+        per_page = min(200, max(1, int(args.get("per_page", 25))))
+    except ValueError:
+        page, per_page = 1, 25
+    province = lambda name: (args.get(name) or "").strip()[:2] or None  # noqa: E731
+    return RecordQuery(q=(args.get("q") or "")[:200], kind=choice("kind", KINDS), status=choice("status", STATUSES),
+                       old_province=province("old_province"), new_province=province("new_province"),
+                       holder_kind=choice("holder_kind", PARTY_KINDS), flagged=flagged,
+                       sort=args.get("sort", "name"), desc=args.get("desc") == "1", page=page, per_page=per_page,
+                       scope=current_scope(), public_only=current() is None)
+
+
+@bp.get("/")
+@requires("read")
+def search():
+    query = query_from_args(request.args)
+    records, total = search_records(db.session, query)
+    gaz = get_gazetteer(db.session)
+    provinces = {v: sorted((u for u in gaz.units.values() if u.vintage == v and u.level == "province"),
+                           key=lambda u: u.code) for v in ("old", "new")}
+    return render_template("records/search.html", query=query, rows=result_rows(db.session, records), total=total,
+                           pages=max(1, -(-total // query.per_page)), provinces=provinces, kinds=KINDS,
+                           statuses=STATUSES, party_kinds=PARTY_KINDS, columns=EXPORT_COLUMNS)
+
+
+@bp.get("/export.<fmt>")
+@requires("read")
+def export(fmt: str):
+    query = query_from_args(request.args)
+    records, _total = search_records(db.session, query, paginate=False)
+    rows = result_rows(db.session, records)
+    if fmt == "csv":
+        return Response(to_csv(rows), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": "attachment; filename=ipreg-records.csv"})
+    if fmt == "xlsx":
+        return Response(to_xlsx(rows), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": "attachment; filename=ipreg-records.xlsx"})
+    raise IpregError(N_("Unknown export format %(fmt)s: use csv or xlsx."), fmt=fmt)
+
+
+@bp.get("/registry.<fmt>")
+@requires("read")
+def registry(fmt: str):
+    """The whole registry (within the user's scope) as CSV, XLSX, GeoJSON or GeoPackage."""
+    data, mimetype = export_registry(db.session, get_gazetteer(db.session), fmt, scope=current_scope(),
+                                     public_only=current() is None)
+    return Response(data, mimetype=mimetype,
+                    headers={"Content-Disposition": f"attachment; filename=ipreg-registry.{fmt}"})
+
+
+def _visible(internal_id: str) -> Registration:
+    reg = find_by_internal_id(db.session, internal_id)
+    check_visible(db.session, reg, current_scope(), public_only=current() is None)
+    return reg
+
+
+@bp.get("/<internal_id>")
+@requires("read")
+def show(internal_id: str):
+    reg = _visible(internal_id)
+    on = None
+    if request.args.get("on"):
+        try:
+            on = date.fromisoformat(request.args["on"])
+        except ValueError:
+            raise IpregError(N_("%(value)s is not a date (write 2025-06-30 or 30/06/2025)"),
+                             value=request.args["on"]) from None
+    gaz = get_gazetteer(db.session)
+    record = describe_record(db.session, gaz, reg, on=on)
+    comparison = None
+    if reg.area_polygon and record["area"]:
+        from ..domain.areas import summarise  # noqa: PLC0415
+        from ..domain.records import entries_of  # noqa: PLC0415
+        from ..spatial.area_geometry import compare_polygon  # noqa: PLC0415
+        from ..spatial.store import get_store  # noqa: PLC0415
+        import shapely  # noqa: PLC0415
+
+        comparison = compare_polygon(gaz, summarise(gaz, entries_of(gaz, reg)), shapely.from_wkb(reg.area_polygon),
+                                     get_store(db.session, gaz.version))
+    return render_template("records/show.html", reg=reg, record=record, on=on, comparison=comparison,
+                           can_edit=can("edit_records"))
+
+
+@bp.post("/<internal_id>/polygon")
+@requires("edit_records")
+def upload_polygon(internal_id: str):
+    reg = _visible(internal_id)
+    check_version(reg, request.form.get("version"))
+    upload = request.files.get("file")
+    if upload is None:
+        raise IpregError(N_("Choose a GeoJSON file."))
+    polygon = parse_polygon(upload.read(current_app.config["MAX_CONTENT_LENGTH"] + 1))
+    change_polygon(db.session, get_gazetteer(db.session), reg, polygon, utcnow().date(), source="edit",
+                   actor=actor_name(), note=upload.filename)
+    db.session.commit()
+    flash(_("Polygon saved; it is compared with the unit list below."), "info")
+    return redirect(url_for("records.show", internal_id=internal_id))

@@ -1,0 +1,140 @@
+"""Who may do what: log-in sessions, API tokens, permissions, provincial scope, security headers.
+
+Every route declares its permission with ``@requires``; the route-matrix test reads these declarations, so
+no route is left unclassified. Denied requests are written to the audit log.
+"""
+from __future__ import annotations
+
+import functools
+import secrets
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+
+from ..domain.audit import audit
+from ..domain.users import permissions, scope_of, user_for_token
+from ..extensions import csrf, db, login_manager
+from ..models import User
+
+PUBLIC = "public"  # routes anyone may open (log-in page, static files, health)
+
+
+def requires(permission: str):
+    """Declare and enforce the permission a view needs (``PUBLIC`` for none)."""
+
+    def decorate(view):
+        view.ipreg_permission = permission
+
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if permission != PUBLIC and not can(permission):
+                deny()
+            return view(*args, **kwargs)
+
+        wrapper.ipreg_permission = permission
+        return wrapper
+
+    return decorate
+
+
+def current() -> User | None:
+    user = getattr(g, "api_user", None) or current_user
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def can(permission: str) -> bool:
+    return permission in permissions(current(), current_app.config["IPREG_PUBLIC_READ"])
+
+
+def current_scope() -> list[str] | None:
+    return scope_of(current())
+
+
+def actor_name() -> str | None:
+    user = current()
+    return user.username if user else None
+
+
+def deny(status: int | None = None):
+    """Refuse the request (401 for anonymous, 403 otherwise) and write it to the audit log."""
+    user = current()
+    code = status or (403 if user else 401)
+    audit(db.session, user.username if user else None, "http.denied", object_type="route",
+          object_id=request.path[:80], outcome="denied", remote_addr=request.remote_addr,
+          after={"method": request.method, "status": code})
+    db.session.commit()
+    if code == 401 and not request.path.startswith("/api/") and request.method == "GET":
+        abort(redirect(url_for("auth.login", next=request.full_path)))
+    abort(code)
+
+
+def _load_user(session_id: str) -> User | None:
+    try:
+        user_id, epoch = (int(part) for part in session_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.auth_epoch != epoch:
+        return None  # disabled, or logged out everywhere by a password change
+    return user
+
+
+def _token_user() -> None:
+    """API requests may authenticate with ``Authorization: Bearer <token>`` instead of the session."""
+    header = request.headers.get("Authorization", "")
+    if request.path.startswith("/api/") and header.startswith("Bearer "):
+        user = user_for_token(db.session, header[7:].strip())
+        if user is None:
+            abort(401)
+        g.api_user = user
+        db.session.commit()
+
+
+def _api_writes_need_a_token() -> None:
+    """The JSON API accepts writes only with a token: a browser session cannot be ridden (CSRF)."""
+    if request.path.startswith("/api/") and request.method not in ("GET", "HEAD", "OPTIONS") \
+            and getattr(g, "api_user", None) is None:
+        deny(401)
+
+
+def _headers(response):
+    nonce = getattr(g, "csp_nonce", "")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self' 'unsafe-inline'; "  # Leaflet positions tiles and popups with inline styles
+        "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
+        "base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if request.path.startswith("/api/") or request.endpoint not in (None, "static"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_security(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_user)
+    csrf.init_app(app)
+
+    @app.before_request
+    def _start():
+        g.csp_nonce = secrets.token_urlsafe(16)
+        _token_user()
+        _api_writes_need_a_token()
+
+    app.after_request(_headers)
+    app.jinja_env.globals.update(can=can, csp_nonce=lambda: g.get("csp_nonce", ""), current_scope=current_scope)
+
+
+def exempt_api_from_csrf(blueprint) -> None:
+    """API writes authenticate with a token (checked above), not a cookie, so CSRF tokens do not apply."""
+    csrf.exempt(blueprint)
