@@ -82,6 +82,21 @@ def _unit_type(full_name: str, candidates: tuple[str, ...]) -> str:
 
 
 PROVINCE_TYPES = ("Thành phố", "Tỉnh")
+DISTRICT_TYPES = ("Thành phố", "Thị xã", "Quận", "Huyện")
+COMMUNE_TYPES = ("Thị trấn", "Đặc khu", "Phường", "Xã")
+
+
+def named_type(full_name: str, column_type: str | None, candidates: tuple[str, ...]) -> str:
+    """The type word the official name starts with ('Thị Trấn Ái Tử' → 'Thị trấn'), else the column's.
+
+    The package's type column disagrees with the name for a dozen units ('Phường 15' typed 'Xã'); the name is
+    what the resolution wrote.
+    """
+    lowered = full_name.casefold()
+    for word in candidates:
+        if lowered.startswith(word.casefold() + " "):
+            return word
+    return column_type or ""
 
 
 def short_name(full_name: str, unit_type: str | None, given: str) -> str:
@@ -118,13 +133,15 @@ def read_package() -> SourceData:
                                       r["provinceLat"], r["provinceLon"]))
         if ("d", dcode) not in seen:
             seen.add(("d", dcode))
-            kind, name = nfc(r["districtType"]), nfc(r["district"])
+            name = nfc(r["district"])
+            kind = named_type(name, nfc(r["districtType"]), DISTRICT_TYPES)
             data.units.append(UnitRow(dcode, "old", "district", kind, name,
                                       short_name(name, kind, nfc(r["districtShort"])), pcode, pcode,
                                       r["districtLat"], r["districtLon"]))
         key = f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey'] or ''}"
         if r["wardCode"]:
-            kind, name = nfc(r["wardType"]), nfc(r["ward"])
+            name = nfc(r["ward"])
+            kind = named_type(name, nfc(r["wardType"]), COMMUNE_TYPES)
             data.units.append(UnitRow(r["wardCode"], "old", "commune", kind, name,
                                       short_name(name, kind, nfc(r["wardShort"])), dcode, pcode,
                                       r["wardLat"], r["wardLon"]))
@@ -141,7 +158,8 @@ def read_package() -> SourceData:
             data.units.append(UnitRow(pcode, "new", "province", kind, name,
                                       short_name(name, kind, nfc(r["provinceShort"])), None, pcode,
                                       r["provinceLat"], r["provinceLon"]))
-        kind, name = nfc(r["wardType"]), nfc(r["ward"])
+        name = nfc(r["ward"])
+        kind = named_type(name, nfc(r["wardType"]), COMMUNE_TYPES)
         data.units.append(UnitRow(r["wardCode"], "new", "commune", kind, name,
                                   short_name(name, kind, nfc(r["wardShort"])), pcode, pcode, r["wardLat"],
                                   r["wardLon"], r["wardAreaKm2"]))

@@ -28,7 +28,7 @@ from .text import fold, slug
 
 Progress = Callable[[str], None]
 # Bump when the way units or links are derived from the sources changes, so that `ipreg init` reloads.
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"
 
 
 @dataclass

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from .text import fold, nfc
+from .text import canonical_tones, fold, nfc
 
 # Folded type words → (canonical type, levels it can name). Longest first when matching.
 TYPE_WORDS = {
@@ -39,7 +39,7 @@ TYPE_WORDS = {
 }
 _LEVELS_OF_TYPE = {canonical: levels for canonical, levels in TYPE_WORDS.values()}
 _TYPE_ORDER = sorted(TYPE_WORDS, key=lambda w: (-len(w.split()), -len(w)))
-_SPLIT = re.compile(r"[,;]|\s-\s")
+_SPLIT = re.compile(r"[,;]")  # not " - ": "Tỉnh Bà Rịa - Vũng Tàu" is one name
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Part:
     type: str | None
     slug: str
     text: str
+    name_text: str = ""  # the name as written, tone marks kept, without its type word
 
 
 @dataclass
@@ -96,8 +97,9 @@ def parse_part(text: str) -> Part:
             written = next((w for w, f in _TONED_TYPES.items() if f == word), None)
             if written and not lowered.startswith(written + " "):
                 continue  # same letters, other tones: part of the name ('Phương Tiến', 'Xà Hồ')
-        return Part(TYPE_WORDS[word][0], folded[len(word) + 1:].replace(" ", ""), text.strip())
-    return Part(None, folded.replace(" ", ""), text.strip())
+        name_text = " ".join(re.split(r"[\s.]+", text.strip())[len(word.split()):])
+        return Part(TYPE_WORDS[word][0], folded[len(word) + 1:].replace(" ", ""), text.strip(), name_text)
+    return Part(None, folded.replace(" ", ""), text.strip(), text.strip())
 
 
 def parse(text: str) -> list[Part]:
@@ -163,7 +165,7 @@ class NameIndex:
         if not parts:
             return Resolution(query, None, [], "Empty unit name")
         head, rest = parts[0], parts[1:]
-        code = head.slug if head.type is None else ""
+        code = head.text if head.type is None else ""
         if code.isdigit():
             unit = self.gaz.by_key.get((vintage, code))
             if unit and (not levels or unit.level in levels):
@@ -175,6 +177,11 @@ class NameIndex:
             pool = [u for u in pool if u.level in allowed] or pool
         judged = sorted(((u, *self._judge(u, head, rest)) for u in pool), key=lambda t: (-t[1], t[0].code))
         exact = [t for t in judged if t[1] >= 1.0]
+        if len(exact) > 1 and _has_marks(query):
+            # Names that fold alike (Minh Quán / Minh Quân, Ia Bang / Ia Băng) are told apart by their marks
+            # when the writer uses marks at all.
+            toned = canonical_tones(head.name_text).casefold()
+            exact = [t for t in exact if canonical_tones(t[0].short_name).casefold() == toned] or exact
         if len(exact) == 1:
             unit = exact[0][0]
             return Resolution(query, unit, [Candidate(unit, 1.0, self.gaz.path(unit))], "Matched")

@@ -56,8 +56,8 @@ class PartyBook:
         """Ids of the parties (name, kind, unit_id), creating the missing ones with one INSERT."""
         keys = [party_key(*spec) for spec in specs]
         wanted = [k for k in set(keys) if k not in self.by_key]
-        for chunk_start in range(0, len(wanted), 500):
-            chunk = wanted[chunk_start:chunk_start + 500]
+        for chunk_start in range(0, len(wanted), 900):
+            chunk = wanted[chunk_start:chunk_start + 900]
             self.by_key.update(self.session.execute(select(Party.key, Party.id).where(Party.key.in_(chunk))).all())
         missing = {}
         for key, (name, kind, unit_id) in zip(keys, specs):
@@ -65,9 +65,11 @@ class PartyBook:
                 missing[key] = {"key": key, "name": nfc(name), "name_folded": fold(name), "kind": kind,
                                 "unit_id": unit_id}
         if missing:
-            rows = self.session.execute(insert(Party).returning(Party.key, Party.id, sort_by_parameter_order=True),
-                                        list(missing.values())).all()
-            self.by_key.update(dict(rows))
+            self.session.execute(insert(Party.__table__), list(missing.values()))
+            created = list(missing)
+            for start in range(0, len(created), 900):
+                chunk = created[start:start + 900]
+                self.by_key.update(self.session.execute(select(Party.key, Party.id).where(Party.key.in_(chunk))).all())
         return [self.by_key[k] for k in keys]
 
     def id_for(self, name: str, kind: str, unit_id: int | None) -> int:

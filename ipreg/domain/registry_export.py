@@ -25,7 +25,7 @@ MIMETYPES = {
 
 def registry_rows(session: Session, gaz: Gazetteer, scope, public_only: bool, with_geometry: bool):
     records, _ = search_records(session, RecordQuery(scope=scope, public_only=public_only, sort="kind"),
-                                paginate=False)
+                                paginate=False, with_areas=True)
     rows = result_rows(session, records)
     store = get_store(session, gaz.version) if with_geometry else None
     geometries = []

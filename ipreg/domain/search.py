@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..models import Flag, Party, RecordProvince, Registration
 from .text import fold
@@ -70,11 +70,14 @@ def filtered(query: RecordQuery):
     return and_(*conditions) if conditions else True
 
 
-def search_records(session: Session, query: RecordQuery, paginate: bool = True) -> tuple[list[Registration], int]:
+def search_records(session: Session, query: RecordQuery, paginate: bool = True, with_areas: bool = False
+                   ) -> tuple[list[Registration], int]:
     where = filtered(query)
     total = session.scalar(select(func.count()).select_from(Registration).where(where))
     order = SORTS.get(query.sort, Registration.name)
     stmt = select(Registration).where(where).order_by(order.desc() if query.desc else order, Registration.id)
+    if with_areas:
+        stmt = stmt.options(selectinload(Registration.area_entries))
     if paginate:
         stmt = stmt.limit(query.per_page).offset((max(query.page, 1) - 1) * query.per_page)
     return list(session.scalars(stmt)), total or 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _NON_WORD = re.compile(r"[^0-9a-z ]+")
@@ -24,6 +25,7 @@ def nfc(value: str | None) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
 
 
+@lru_cache(maxsize=262_144)
 def fold(value: str | None) -> str:
     """Fold for matching: 'Xã Khâu Tinh' → 'xa khau tinh', 'Đắk Lắk' → 'dak lak', 'Quí' → 'quy'."""
     text = unicodedata.normalize("NFD", nfc(value))

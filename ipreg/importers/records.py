@@ -338,6 +338,15 @@ def _apply(session, gaz, inputs, report, actor, filename, fail_after) -> None:
                                "action": "update"})
 
 
+def _ids_by_internal_id(session: Session, internal_ids: list[str]) -> list[int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(internal_ids), 900):
+        chunk = internal_ids[start:start + 900]
+        found.update(session.execute(select(Registration.internal_id, Registration.id)
+                                     .where(Registration.internal_id.in_(chunk))).all())
+    return [found[i] for i in internal_ids]
+
+
 def _next_internal_number(session: Session) -> int:
     last = session.scalar(select(func.max(Registration.internal_id)))
     return int(last.split("-")[1]) + 1 if last else 1
@@ -367,8 +376,8 @@ def _create(session: Session, gaz: Gazetteer, items: list[RecordInput], actor: s
                                        item.decision_no, item.holder.name, item.manager.name if item.manager else None),
             "created_at": now, "updated_at": now, "version": 1,
         })
-    ids = session.execute(insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
-                          rows).scalars().all()
+    session.execute(insert(Registration.__table__), rows)
+    ids = _ids_by_internal_id(session, [r["internal_id"] for r in rows])
     parties = {p.id: p for p in session.scalars(select(Party).where(
         Party.id.in_(set(holder_ids) | set(manager_ids.values()))))}
     areas, facts, provinces, audits = [], [], [], []
@@ -393,7 +402,7 @@ def _create(session: Session, gaz: Gazetteer, items: list[RecordInput], actor: s
             item.manager.unit.id if item.manager and item.manager.unit else None])
         audits.append(audit_row(actor, "record.create", "registration", rows[n]["internal_id"], None,
                                 {"kind": item.kind, "reg_no": item.reg_no, "name": item.name}, document=filename))
-    for table, payload in ((AreaEntry, areas), (RecordFact, facts), (RecordProvince, provinces)):
+    for model, payload in ((AreaEntry, areas), (RecordFact, facts), (RecordProvince, provinces)):
         if payload:
-            session.execute(insert(table), payload)
+            session.execute(insert(model.__table__), payload)
     audit_many(session, audits)

@@ -29,7 +29,7 @@ class Party(Base):
     kind = sa.Column(sa.String(20), nullable=False)
     unit_id = sa.Column(sa.Integer, sa.ForeignKey("admin_unit.id"), index=True)
 
-    unit = relationship("AdminUnit", lazy="joined")
+    unit = relationship("AdminUnit", lazy="select")
 
 
 class Registration(Base):
@@ -63,7 +63,7 @@ class Registration(Base):
     holder = relationship("Party", foreign_keys=[holder_id], lazy="joined")
     manager = relationship("Party", foreign_keys=[manager_id], lazy="joined")
     area_entries = relationship(
-        "AreaEntry", order_by="AreaEntry.position", cascade="all, delete-orphan", lazy="selectin"
+        "AreaEntry", order_by="AreaEntry.position", cascade="all, delete-orphan", lazy="select"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -85,7 +85,7 @@ class AreaEntry(Base):
     coverage = sa.Column(sa.String(5), nullable=False, default="whole")
     via = sa.Column(sa.JSON)
 
-    unit = relationship("AdminUnit", lazy="joined")
+    unit = relationship("AdminUnit", lazy="select")
 
 
 class RecordProvince(Base):

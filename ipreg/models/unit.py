@@ -40,7 +40,7 @@ class AdminUnit(Base):
     maxx = sa.Column(sa.Float)
     maxy = sa.Column(sa.Float)
 
-    parent = relationship("AdminUnit", remote_side=[id], lazy="joined", join_depth=2)
+    parent = relationship("AdminUnit", remote_side=[id], lazy="select")
 
     def __repr__(self) -> str:
         return f"<AdminUnit {self.vintage}:{self.code} {self.name}>"

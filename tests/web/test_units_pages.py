@@ -1,6 +1,18 @@
 """Unit lookup pages and ``/api/v1/units``."""
 import json
 
+import pytest
+
+from conftest import login, make_user
+
+
+@pytest.fixture
+def client(app):
+    make_user(app, "reader", "ip_officer")
+    client = app.test_client()
+    login(client, "reader")
+    return client
+
 
 def test_api_unit_is_the_same_json_as_the_cli(client, runner):
     api = client.get("/api/v1/units/00631?vintage=old").get_json()

@@ -1,0 +1,172 @@
+"""``ipreg records import``: the per-row report, all-or-nothing, re-import, history, bad files."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from conftest import REAL_SAMPLE
+
+HEADER = ("kind,reg_no,name,product,granted_on,status,holder,holder_kind,holder_unit,manager,manager_kind,"
+          "manager_unit,area_units,area_vintage,notes\n")
+ROW = ("GI,{reg},Thử nghiệm {reg},Chè,2012-05-01,registered,Nhà nước Việt Nam,state,,"
+       "Sở Khoa học và Công nghệ tỉnh Phú Thọ,dost,25,\"Huyện Đoan Hùng, Tỉnh Phú Thọ\",2025-06-30,\n")
+
+
+def count(app):
+    from ipreg.extensions import db
+    from ipreg.models import RecordFact, Registration
+
+    with app.app_context():
+        return (db.session.scalar(select(func.count()).select_from(Registration)),
+                db.session.scalar(select(func.count()).select_from(RecordFact)))
+
+
+def run_import(runner, path, *flags):
+    result = runner.invoke(args=["records", "import", str(path), "--json", *flags])
+    return result.exit_code, json.loads(result.output[result.output.index("{"):])
+
+
+def test_sample_imports_with_a_per_row_report(app, runner, sample_csv):
+    code, report = run_import(runner, sample_csv)
+    assert code == 2  # one row is rejected, so by default nothing is written
+    assert report["created"] == 0 and count(app) == (0, 0)
+    assert set(report) >= {"created", "updated", "unchanged", "errors"}
+    for error in report["errors"]:
+        assert set(error) >= {"row", "column", "value", "message", "candidates"}
+    rejected = {e["row"] for e in report["errors"]}
+    gone = [e for e in report["errors"] if "Nghĩa Hồ" in e["value"]]
+    assert gone and gone[0]["column"] == "area_units" and gone[0]["candidates"]
+
+    code, report = run_import(runner, sample_csv, "--partial")
+    assert code == 0
+    rows = sum(1 for _ in sample_csv.open(encoding="utf-8")) - 1
+    assert report["created"] == rows - len(rejected)
+    warnings = {(w["row"], w["column"]) for w in report["warnings"]}
+    decision = [w for w in report["warnings"] if "decision number" in w["message"]]
+    assert decision and decision[0]["column"] == "reg_no"
+    assert warnings
+    code, again = run_import(runner, sample_csv, "--partial")
+    assert code == 0 and again["created"] == 0 and again["updated"] == 0
+    assert again["unchanged"] == report["created"]
+
+
+@pytest.mark.skipif(not REAL_SAMPLE.exists(), reason="the real sample file")
+def test_real_sample_report(runner):
+    code, report = run_import(runner, REAL_SAMPLE, "--partial")
+    assert code == 0 and report["created"] == 17 and report["rejected_rows"] == [6]
+    messages = " ".join(w["message"] for w in report["warnings"])
+    assert "Thị xã Hòa Thành" in messages  # a district that became a town, read with a warning
+    assert "QĐ 34713/QĐ-SHTT" in messages
+
+
+def test_dry_run_writes_nothing(app, runner, tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text(HEADER + ROW.format(reg="90001"), encoding="utf-8")
+    code, report = run_import(runner, path, "--dry-run")
+    assert code == 0 and report["created"] == 1 and report["dry_run"]
+    assert count(app) == (0, 0)
+
+
+def test_changed_row_updates_and_keeps_history(app, runner, tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text(HEADER + ROW.format(reg="90002"), encoding="utf-8")
+    assert run_import(runner, path)[0] == 0
+    changed = ROW.format(reg="90002").replace("Sở Khoa học và Công nghệ tỉnh Phú Thọ,dost,25",
+                                              "Ủy ban nhân dân tỉnh Phú Thọ,province_pc,25")
+    path.write_text(HEADER + changed, encoding="utf-8")
+    code, report = run_import(runner, path)
+    assert code == 0 and report["updated"] == 1
+    shown = json.loads(runner.invoke(args=["records", "show", "GI", "90002", "--json"]).output)
+    assert shown["manager"]["name"] == "Ủy ban nhân dân tỉnh Phú Thọ"
+    managers = [h["value"]["name"] for h in shown["history"] if h["role"] == "manager"]
+    assert managers == ["Sở Khoa học và Công nghệ tỉnh Phú Thọ", "Ủy ban nhân dân tỉnh Phú Thọ"]
+    before = json.loads(runner.invoke(args=["records", "show", "GI", "90002", "--on", "2020-01-01", "--json"]).output)
+    assert before["manager"]["name"] == "Sở Khoa học và Công nghệ tỉnh Phú Thọ"
+
+
+def test_units_are_read_on_the_rows_date(runner, tmp_path):
+    rows = [ROW.format(reg="90003").replace('"Huyện Đoan Hùng, Tỉnh Phú Thọ",2025-06-30', "00004,2025-06-30"),
+            ROW.format(reg="90004").replace('"Huyện Đoan Hùng, Tỉnh Phú Thọ",2025-06-30', "00004,2025-07-01")
+            .replace("dost,25", "dost,01")]
+    path = tmp_path / "codes.csv"
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    code, report = run_import(runner, path)
+    assert code == 0, report
+    old = json.loads(runner.invoke(args=["records", "show", "GI", "90003", "--json"]).output)
+    new = json.loads(runner.invoke(args=["records", "show", "GI", "90004", "--json"]).output)
+    assert old["area"]["written"][0]["name"] == "Phường Trúc Bạch"
+    assert new["area"]["written"][0]["name"] == "Phường Ba Đình"
+
+
+def test_vietnamese_headers_and_xlsx(runner, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Loại", "Số đăng ký", "Tên", "Sản phẩm", "Ngày cấp", "Tình trạng", "Chủ sở hữu",
+                  "Loại chủ sở hữu", "Địa bàn chủ sở hữu", "Tổ chức quản lý", "Loại tổ chức quản lý",
+                  "Địa bàn tổ chức quản lý", "Khu vực địa lý", "Ngày của danh mục địa bàn", "Ghi chú"])
+    sheet.append(["CDDL", "90005", "Thử XLSX", "Bưởi", "08/02/2006", "đã cấp", "Nhà nước Việt Nam", "state", "",
+                  "Sở Khoa học và Công nghệ tỉnh Phú Thọ", "dost", "25", "Huyện Đoan Hùng, Tỉnh Phú Thọ", "", ""])
+    path = tmp_path / "vi.xlsx"
+    book.save(path)
+    code, report = run_import(runner, path)
+    assert code == 0 and report["created"] == 1, report
+
+
+def bad(tmp_path, name, content: bytes):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize("name, make, message", [
+    ("cp.csv", lambda: (HEADER + ROW.format(reg="1")).encode("cp1258", errors="replace"), "not UTF-8"),
+    ("utf16.csv", lambda: (HEADER + ROW.format(reg="1")).encode("utf-16"), "not a text file"),
+    ("cols.csv", lambda: b"kind,reg_no\nGI,1\n", "Missing columns"),
+    ("kind.csv", lambda: (HEADER + ROW.format(reg="1").replace("GI,", "PATENT,", 1)).encode(), "Unknown kind"),
+    ("dup.csv", lambda: (HEADER + ROW.format(reg="7") + ROW.format(reg="7")).encode(), "appears again"),
+    ("date.csv", lambda: (HEADER + ROW.format(reg="1").replace("2012-05-01", "31/02/2012")).encode(), "is not a date"),
+    ("formula.csv", lambda: (HEADER + ROW.format(reg="1").replace("Chè", "=1+1")).encode(), "formula"),
+    ("empty.csv", lambda: b"", "empty"),
+    ("renamed.csv", lambda: b"PK\x03\x04" + b"\x00" * 100, "binary"),
+])
+def test_bad_files_give_a_clear_report_and_write_nothing(app, runner, tmp_path, name, make, message):
+    code, report = run_import(runner, bad(tmp_path, name, make()))
+    assert code == 2
+    assert any(message in e["message"] for e in report["errors"]), report["errors"]
+    assert count(app) == (0, 0)
+
+
+def test_xlsx_with_formulas_is_refused(app, runner, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(HEADER.strip().split(","))
+    book.active.append(["GI", "1", "=HYPERLINK(\"http://x\")", "", "", "", "Nhà nước Việt Nam", "state"])
+    path = tmp_path / "f.xlsx"
+    book.save(path)
+    code, report = run_import(runner, path)
+    assert code == 2 and "formula" in report["errors"][0]["message"] and count(app) == (0, 0)
+
+
+def test_a_50_mb_file_is_refused_before_parsing(app, runner, tmp_path):
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(HEADER)
+        line = ROW.format(reg="1")
+        for _ in range(50 * 1024 * 1024 // len(line.encode()) + 1):
+            fh.write(line)
+    code, report = run_import(runner, path)
+    assert code == 2 and "limit" in report["errors"][0]["message"] and count(app) == (0, 0)
+
+
+def test_failure_half_way_changes_nothing(app, sample_csv):
+    from ipreg.extensions import db
+    from ipreg.importers.records import import_records
+
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="injected"):
+            import_records(db.session, sample_csv.read_bytes(), "s.csv", partial=True, fail_after=3)
+    assert count(app) == (0, 0)
