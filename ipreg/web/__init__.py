@@ -6,18 +6,20 @@ from flask_babel import lazy_gettext as _l
 
 NAV = (
     ("records.search", _l("Registry"), "read"),
+    ("review.queue", _l("Review"), "read_flags"),
+    ("review.stats", _l("Statistics"), "read_flags"),
     ("units.search", _l("Units"), "read"),
 )
 
 
 def register_web(app: Flask) -> None:
-    from . import auth, errors, i18n, main, records, security, units
+    from . import auth, errors, i18n, main, records, review, security, units
     from .api import init_api
 
     i18n.init_i18n(app)
     security.init_security(app)
     init_api(app)
     errors.register(app)  # after the API, so that its handlers answer every error in one format
-    for module in (main, auth, units, records):
+    for module in (main, auth, units, records, review):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["nav_items"] = lambda: [(e, str(label)) for e, label, perm in NAV if security.can(perm)]

@@ -1,0 +1,58 @@
+"""``ipreg flags run|list``."""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from ..domain.flag_queries import FlagQuery, flags_json
+from ..domain.flags import run_flags
+from ..domain.rules import RULES
+from ..extensions import db
+from .common import domain_errors, echo_json, json_option
+
+PUBLIC_KEYS = ("record", "rule", "severity", "status", "reason", "suggested", "candidates", "evidence")
+
+
+@click.group("flags", cls=AppGroup)
+def flags() -> None:
+    """Find records affected by the reform, and list the flags."""
+
+
+def print_run(report, as_json: bool) -> None:
+    if as_json:
+        echo_json(report.as_dict())
+        return
+    click.echo(f"Evaluated {report.records} records: {report.findings} findings; {report.opened} flags opened, "
+               f"{report.updated} updated, {report.closed} closed (cause gone), {report.reopened} reopened, "
+               f"{report.unchanged} unchanged.")
+
+
+@flags.command("run")
+@json_option
+@domain_errors
+def run(as_json: bool) -> None:
+    """Evaluate every record against the rules (idempotent)."""
+    print_run(run_flags(db.session, actor="cli"), as_json)
+
+
+@flags.command("list")
+@click.option("--status", type=click.Choice(["open", "accepted", "dismissed", "resolved", "all"]), default="open")
+@click.option("--rule", type=click.Choice(sorted(RULES)))
+@click.option("--severity", type=click.Choice(["high", "medium", "low"]))
+@click.option("--province", help="New province code (from 2025-07-01).")
+@json_option
+@domain_errors
+def list_command(status: str, rule: str | None, severity: str | None, province: str | None, as_json: bool) -> None:
+    """List flags, most severe first."""
+    query = FlagQuery(status=None if status == "all" else status, rule=rule, severity=severity, province=province)
+    items = flags_json(db.session, query)
+    if as_json:
+        echo_json([{k: item[k] for k in PUBLIC_KEYS} | {"id": item["id"], "subject": item["subject"]}
+                   for item in items])
+        return
+    for item in items:
+        record = item["record"]
+        suggested = item["suggested"]["party"]["name"] if item["suggested"] and "party" in item["suggested"] else ""
+        click.echo(f"[{item['severity']:<6}] {item['rule']:<24} {record['kind']} {record['reg_no']:<12} "
+                   f"{item['status']:<9} {suggested}")
+    click.echo(f"{len(items)} flags.")

@@ -1,0 +1,98 @@
+"""Draft requests for recording a change with the IP Office, in Vietnamese, prefilled (DOCX).
+
+A draft for the officer to check, sign and file: it names the record, the change (before → after), the
+decision, and the legal basis of the succession. One record per page; a selection gives one file.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from sqlalchemy.orm import Session
+
+from ..models import Flag, Registration
+from .gazetteer import Gazetteer
+from .records import describe_record
+
+KIND_VI = {"GI": "chỉ dẫn địa lý", "COLLECTIVE": "nhãn hiệu tập thể", "CERTIFICATION": "nhãn hiệu chứng nhận"}
+ROLE_VI = {"holder": "chủ sở hữu", "manager": "tổ chức quản lý", "area": "khu vực địa lý"}
+
+
+def _vn(value: str | None) -> str:
+    if not value:
+        return "…………"
+    d = date.fromisoformat(value[:10])
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def _party(p: dict | None) -> str:
+    if not p:
+        return "(không có)"
+    unit = f", {p['unit']['name']}" if p.get("unit") else ""
+    return f"{p['name']}{unit}"
+
+
+def _page(doc, session: Session, gaz: Gazetteer, reg: Registration, flags: list[Flag]) -> None:
+    record = describe_record(session, gaz, reg, with_history=False)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc")
+    run.bold = True
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    h = heading.add_run(f"TỜ KHAI YÊU CẦU GHI NHẬN THAY ĐỔI THÔNG TIN {KIND_VI[reg.kind].upper()}\n(bản dự thảo)")
+    h.bold = True
+    h.font.size = Pt(13)
+    doc.add_paragraph("Kính gửi: Cục Sở hữu trí tuệ")
+    number = record["reg_no"] or f"(chưa có số; mã nội bộ {record['internal_id']})"
+    doc.add_paragraph(f"1. Đối tượng: {KIND_VI[reg.kind]} «{record['name']}» — sản phẩm: {record['product'] or '…'}; "
+                      f"số văn bằng: {number}; ngày cấp: {_vn(record['granted_on'])}.")
+    doc.add_paragraph(f"2. Chủ sở hữu hiện ghi nhận: {_party(record['holder'])}.")
+    doc.add_paragraph(f"3. Tổ chức quản lý hiện ghi nhận: {_party(record['manager'])}.")
+    doc.add_paragraph("4. Nội dung yêu cầu ghi nhận thay đổi:")
+    for n, flag in enumerate(flags, start=1):
+        decision = flag.decision or {}
+        successor = decision.get("successor") or (flag.suggested if flag.suggested and "party" in flag.suggested
+                                                  else None)
+        if flag.subject in ("holder", "manager"):
+            target = successor.get("name") if successor and "name" in successor else (
+                successor["party"]["name"] if successor else "…………")
+            unit = (successor or {}).get("unit") or {}
+            text = (f"4.{n}. Thay đổi {ROLE_VI[flag.subject]}: thành {target}"
+                    f"{', ' + unit['name'] if unit.get('name') else ''}.")
+        elif flag.rule == "AREA_REEXPRESSION":
+            text = (f"4.{n}. Diễn đạt lại khu vực địa lý theo đơn vị hành chính từ ngày 01/7/2025: "
+                    f"{(record['area'] or {}).get('reexpressed', '…')}.")
+        else:
+            text = f"4.{n}. {flag.reason_vi}"
+        doc.add_paragraph(text)
+        basis = [l.get("legal_basis") for l in (flag.evidence or {}).get("links", []) if l.get("legal_basis")]
+        if basis:
+            doc.add_paragraph(f"Căn cứ: {'; '.join(sorted(set(basis))[:3])}.")
+        if decision.get("decision_no"):
+            doc.add_paragraph(f"Theo Quyết định số {decision['decision_no']} ngày {_vn(decision.get('decision_date'))}"
+                              f", có hiệu lực từ {_vn(decision.get('effective_date'))}.")
+    if not flags:
+        doc.add_paragraph("(không có thay đổi nào được đề nghị)")
+    doc.add_paragraph("5. Tài liệu kèm theo: quyết định nêu trên; văn bản của cơ quan có thẩm quyền về việc sắp xếp "
+                      "đơn vị hành chính.")
+    sign = doc.add_paragraph("\n……………, ngày …… tháng …… năm ……\nĐẠI DIỆN CƠ QUAN, TỔ CHỨC\n(ký, ghi rõ họ tên, đóng dấu)")
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def draft_requests(session: Session, gaz: Gazetteer, items: list[tuple[Registration, list[Flag]]]) -> bytes:
+    """One DOCX with a draft request per record (a page each)."""
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(12)
+    for index, (reg, flags) in enumerate(items):
+        if index:
+            doc.add_page_break()
+        _page(doc, session, gaz, reg, flags)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

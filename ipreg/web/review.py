@@ -1,0 +1,238 @@
+"""The review workflow: the queue of open flags, the flag page and its actions, drafts and statistics."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..domain.areas import summarise
+from ..domain.documents import document_path, store_document
+from ..domain.drafts import draft_requests
+from ..domain.errors import N_, IpregError, NotFound
+from ..domain.exports import to_csv, to_xlsx
+from ..domain.flag_queries import FlagQuery, list_flags, valid_rule
+from ..domain.gazetteer import get_gazetteer
+from ..domain.records import check_visible, describe_area, entries_of, find_by_internal_id
+from ..domain.review import accept_flag, assign_flag, comment_flag, dismiss_flag, successor_options
+from ..domain.stats import statistics
+from ..extensions import db
+from ..models import Flag, FlagComment, User
+from ..models.registry import PARTY_KINDS
+from .security import actor_name, can, current_scope, requires
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+PAGE = 50
+
+
+def _flag(flag_id: int) -> Flag:
+    flag = db.session.get(Flag, flag_id)
+    if flag is None:
+        raise NotFound(N_("No such flag."))
+    check_visible(db.session, flag.registration, current_scope())
+    return flag
+
+
+def _date(name: str, required: bool = False) -> date | None:
+    value = (request.form.get(name) or "").strip()
+    if not value:
+        if required:
+            raise IpregError(N_("Give the %(field)s."), field=name.replace("_", " "))
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise IpregError(N_("%(value)s is not a date (write 2025-06-30 or 30/06/2025)"), value=value) from None
+
+
+def _documents_dir() -> Path:
+    return Path(current_app.instance_path) / "documents"
+
+
+def _query() -> FlagQuery:
+    args = request.args
+    rule = args.get("rule") or None
+    vintage = args.get("province_vintage", "new")
+    try:
+        page = max(1, int(args.get("page", 1)))
+    except ValueError:
+        page = 1
+    status = args.get("status", "open")
+    return FlagQuery(status=status if status in ("open", "accepted", "dismissed", "resolved") else None,
+                     rule=rule if valid_rule(rule) else None,
+                     severity=args.get("severity") if args.get("severity") in ("high", "medium", "low") else None,
+                     province=(args.get("province") or "")[:2] or None,
+                     province_vintage=vintage if vintage in ("old", "new") else "new",
+                     holder_kind=args.get("holder_kind") if args.get("holder_kind") in PARTY_KINDS else None,
+                     assignee=(args.get("assignee") or "")[:80] or None, scope=current_scope(), limit=PAGE,
+                     offset=(page - 1) * PAGE)
+
+
+@bp.get("/")
+@requires("read_flags")
+def queue():
+    query = _query()
+    flags, total = list_flags(db.session, query)
+    users = db.session.scalars(select(User).where(User.active.is_(True), User.role != "provincial_staff")
+                               .order_by(User.username)).all()
+    from ..domain.rules import RULES  # noqa: PLC0415
+
+    return render_template("review/queue.html", flags=flags, total=total, query=query, rules=sorted(RULES),
+                           users=users, party_kinds=PARTY_KINDS, page=query.offset // PAGE + 1,
+                           pages=max(1, -(-total // PAGE)))
+
+
+@bp.post("/bulk")
+@requires("review")
+def bulk():
+    ids = [int(i) for i in request.form.getlist("flag") if i.isdigit()]
+    flags = [_flag(i) for i in ids]
+    action = request.form.get("action")
+    if not flags:
+        raise IpregError(N_("Select at least one flag."))
+    if action == "assign":
+        username = request.form.get("assignee") or ""
+        user = db.session.scalar(select(User).where(User.username == username)) if username else None
+        for flag in flags:
+            assign_flag(db.session, flag, user, actor_name())
+    elif action == "dismiss":
+        for flag in flags:
+            dismiss_flag(db.session, flag, request.form.get("reason", ""), actor_name())
+    else:
+        raise IpregError(N_("Unknown action."))
+    db.session.commit()
+    flash(_("%(n)d flags updated.", n=len(flags)), "info")
+    return redirect(request.referrer or url_for("review.queue"))
+
+
+@bp.get("/flags/<int:flag_id>")
+@requires("read_flags")
+def flag(flag_id: int):
+    item = _flag(flag_id)
+    gaz = get_gazetteer(db.session)
+    entries = entries_of(gaz, item.registration)
+    area = describe_area(gaz, entries, item.registration.area_vintage) if entries else None
+    comments = db.session.scalars(select(FlagComment).where(FlagComment.flag_id == flag_id)
+                                  .order_by(FlagComment.id)).all()
+    users = db.session.scalars(select(User).where(User.active.is_(True), User.role != "provincial_staff")
+                               .order_by(User.username)).all()
+    return render_template("review/flag.html", flag=item, reg=item.registration, area=area, comments=comments,
+                           options=successor_options(item), users=users, today=date.today(),
+                           can_review=can("review"), can_comment=can("comment"), party_kinds=PARTY_KINDS)
+
+
+@bp.post("/flags/<int:flag_id>/accept")
+@requires("review")
+def accept(flag_id: int):
+    item = _flag(flag_id)
+    options = successor_options(item)
+    choice = None
+    picked = request.form.get("choice", "")
+    if picked.isdigit() and int(picked) < len(options):
+        choice = options[int(picked)]
+    elif picked == "other":
+        choice = {"party": {"name": request.form.get("other_name", ""), "kind": request.form.get("other_kind", "")},
+                  "unit": {"code": request.form.get("other_unit", "").strip()}}
+    document = None
+    upload = request.files.get("document")
+    if upload is not None and upload.filename:
+        document = store_document(_documents_dir(), upload.read(), upload.filename)
+    result = accept_flag(db.session, get_gazetteer(db.session), item, choice=choice,
+                         decision_no=request.form.get("decision_no", ""), decision_date=_date("decision_date"),
+                         effective_date=_date("effective_date"), actor=actor_name(), document=document,
+                         expected_version=request.form.get("version"), note=request.form.get("note") or None)
+    db.session.commit()
+    flash(_("Flag %(status)s; the change is recorded in the record's history.",
+            status=_(result["status"])), "info")
+    return redirect(url_for("review.flag", flag_id=flag_id))
+
+
+@bp.post("/flags/<int:flag_id>/dismiss")
+@requires("review")
+def dismiss(flag_id: int):
+    dismiss_flag(db.session, _flag(flag_id), request.form.get("reason", ""), actor_name(),
+                 expected_version=request.form.get("version"))
+    db.session.commit()
+    flash(_("Flag dismissed."), "info")
+    return redirect(url_for("review.flag", flag_id=flag_id))
+
+
+@bp.post("/flags/<int:flag_id>/assign")
+@requires("review")
+def assign(flag_id: int):
+    username = request.form.get("assignee") or ""
+    user = db.session.scalar(select(User).where(User.username == username)) if username else None
+    if username and user is None:
+        raise IpregError(N_("No user %(name)s."), name=username)
+    assign_flag(db.session, _flag(flag_id), user, actor_name())
+    db.session.commit()
+    return redirect(url_for("review.flag", flag_id=flag_id))
+
+
+@bp.post("/flags/<int:flag_id>/comment")
+@requires("comment")
+def comment(flag_id: int):
+    comment_flag(db.session, _flag(flag_id), request.form.get("body", ""), actor_name())
+    db.session.commit()
+    return redirect(url_for("review.flag", flag_id=flag_id) + "#comments")
+
+
+def _draft_response(items) -> Response:
+    data = draft_requests(db.session, get_gazetteer(db.session), items)
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    headers={"Content-Disposition": "attachment; filename=ipreg-draft-requests.docx"})
+
+
+@bp.get("/records/<internal_id>/draft.docx")
+@requires("read_flags")
+def record_draft(internal_id: str):
+    reg = find_by_internal_id(db.session, internal_id)
+    check_visible(db.session, reg, current_scope())
+    flags = db.session.scalars(select(Flag).where(Flag.registration_id == reg.id, Flag.status != "dismissed")
+                               .order_by(Flag.id)).all()
+    return _draft_response([(reg, [f for f in flags if f.rule != "AREA_PARTIAL_UNITS"])])
+
+
+@bp.get("/drafts.docx")
+@requires("read_flags")
+def drafts():
+    """One file of draft requests for the selected flags, grouped by record."""
+    ids = [int(i) for i in request.args.getlist("flag") if i.isdigit()][:500]
+    if not ids:
+        raise IpregError(N_("Select at least one flag."))
+    grouped: dict[int, tuple] = {}
+    for flag_id in ids:
+        item = _flag(flag_id)
+        grouped.setdefault(item.registration_id, (item.registration, []))[1].append(item)
+    return _draft_response(list(grouped.values()))
+
+
+@bp.get("/stats")
+@requires("read_flags")
+def stats():
+    data = statistics(db.session, current_scope())
+    fmt = request.args.get("format")
+    if fmt in ("csv", "xlsx"):
+        columns = ["province_code", "records", "open_high", "open_medium", "open_low", "closed"]
+        rule_rows = [[r["rule"], r["severity"], r["open"], r["accepted"], r["dismissed"], r["resolved"]]
+                     for r in data["rules"]]
+        if fmt == "csv":
+            body = to_csv(data["provinces"], columns)
+            return Response(body, mimetype="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": "attachment; filename=ipreg-statistics.csv"})
+        body = to_xlsx(data["provinces"], columns, sheet="provinces", extra_sheets={
+            "rules": [["rule", "severity", "open", "accepted", "dismissed", "resolved"]] + rule_rows})
+        return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": "attachment; filename=ipreg-statistics.xlsx"})
+    gaz = get_gazetteer(db.session)
+    names = {u.code: u.name for u in gaz.units.values() if u.vintage == "new" and u.level == "province"}
+    return render_template("review/stats.html", data=data, names=names)
+
+
+@bp.get("/documents/<sha256>")
+@requires("review")
+def document(sha256: str):
+    path, mimetype = document_path(_documents_dir(), sha256)
+    return send_file(path, mimetype=mimetype, as_attachment=True)
