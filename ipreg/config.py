@@ -5,6 +5,7 @@ needs no edited files; tests pass a mapping to ``create_app`` instead.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -51,7 +52,8 @@ def build_config(instance_dir: Path) -> dict:
     database_url = os.environ.get("IPREG_DATABASE_URL") or f"sqlite:///{instance_dir / 'ipreg.sqlite'}"
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # JSON columns keep Vietnamese as UTF-8, not \u escapes: a third of the size, and faster.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": lambda obj: json.dumps(obj, ensure_ascii=False)},
         "SECRET_KEY": os.environ.get("IPREG_SECRET_KEY") or None,
         "IPREG_GEODATA": str(default_geodata_dir()),
         "IPREG_CACHE_DIR": os.environ.get("IPREG_CACHE_DIR", str(PROJECT_ROOT / "geodata" / "cache" / "derived")),

@@ -7,7 +7,7 @@ they never queue behind writers.
 """
 from __future__ import annotations
 
-from sqlalchemy import event
+from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
@@ -34,18 +34,71 @@ def configure_engine(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(IMMEDIATE) else "BEGIN")
 
 
+WRITING = "ipreg_writing"
+
+
 def begin_write(session: Session | scoped_session) -> None:
     """Start a unit of work as a writer: call it before the first write of that unit.
 
     On SQLite a read-only transaction still open (validation before the writes) is ended first, then the
-    writing one begins with ``BEGIN IMMEDIATE``. A no-op on PostgreSQL, and when this transaction already
-    holds pending ORM changes.
+    writing one begins with ``BEGIN IMMEDIATE``. A no-op on PostgreSQL and when already writing.
     """
     real = session.registry() if isinstance(session, scoped_session) else session
-    if real.get_bind().dialect.name != "sqlite":
+    if real.get_bind().dialect.name != "sqlite" or real.info.get(WRITING):
         return
     if real.in_transaction():
         if real.new or real.dirty or real.deleted:
-            return
+            raise RuntimeError("begin_write() must come before the first change of a unit of work")
         real.commit()
     real.connection(execution_options={IMMEDIATE: True})
+    real.info[WRITING] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _writing_ends(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(WRITING, None)
+
+
+def _sqlite_datetime(value):
+    """The text SQLAlchemy stores for a DATETIME on SQLite (what the sqlite3 adapter would do, once per value)."""
+    return None if value is None else value.isoformat(" ", timespec="microseconds")
+
+
+def insert_rows(session: Session | scoped_session, table, rows: list[dict]) -> None:
+    """Bulk INSERT through the driver's executemany, converting each distinct value once.
+
+    For tens of thousands of narrow rows SQLAlchemy's per-value processing costs more than the database;
+    values are converted with the columns' own bind processors (cached per distinct value), so what is
+    stored is exactly what an ORM insert would store.
+    """
+    if not rows:
+        return
+    conn = session.connection()
+    dialect = conn.dialect
+    columns = list(rows[0])
+    processors = []
+    for name in columns:
+        processor = table.c[name].type.bind_processor(dialect)
+        if processor is None and dialect.name == "sqlite" and isinstance(table.c[name].type, DateTime):
+            processor = _sqlite_datetime
+        if processor is None:
+            processors.append(None)
+            continue
+        cache: dict = {}
+
+        def convert(value, processor=processor, cache=cache):
+            try:
+                return cache[value]
+            except KeyError:
+                cache[value] = processor(value)
+                return cache[value]
+            except TypeError:  # unhashable values (dicts, lists)
+                return processor(value)
+
+        processors.append(convert)
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    params = [tuple(v if p is None else p(v) for v, p in zip((row[c] for c in columns), processors))
+              for row in rows]
+    conn.exec_driver_sql(sql, params)

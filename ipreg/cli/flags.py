@@ -5,7 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from ..domain.flag_queries import FlagQuery, flags_json
-from ..domain.flags import run_flags
+from ..domain.flags import run_registry
 from ..domain.rules import RULES
 from ..extensions import db
 from .common import domain_errors, echo_json, json_option
@@ -22,17 +22,18 @@ def print_run(report, as_json: bool) -> None:
     if as_json:
         echo_json(report.as_dict())
         return
-    click.echo(f"Evaluated {report.records} records: {report.findings} findings; {report.opened} flags opened, "
-               f"{report.updated} updated, {report.closed} closed (cause gone), {report.reopened} reopened, "
-               f"{report.unchanged} unchanged.")
+    click.echo(f"Evaluated {report.records} records ({report.skipped} unchanged since the last run): "
+               f"{report.findings} findings; {report.opened} flags opened, {report.updated} updated, "
+               f"{report.closed} closed (cause gone), {report.reopened} reopened, {report.unchanged} unchanged.")
 
 
 @flags.command("run")
+@click.option("--full", is_flag=True, help="Evaluate every record, not only those changed since the last run.")
 @json_option
 @domain_errors
-def run(as_json: bool) -> None:
-    """Evaluate every record against the rules (idempotent)."""
-    print_run(run_flags(db.session, actor="cli"), as_json)
+def run(full: bool, as_json: bool) -> None:
+    """Evaluate the records against the rules (idempotent)."""
+    print_run(run_registry(db.session, actor="cli", full=full), as_json)
 
 
 @flags.command("list")

@@ -55,7 +55,7 @@ def init_command(geodata: Path | None, force: bool, as_json: bool) -> None:
 def demo_command(file: Path | None) -> None:
     """Set up a demonstration: init, the sample records (valid rows; rejected ones reported), flags."""
     from ..config import PROJECT_ROOT  # noqa: PLC0415
-    from ..domain.flags import run_flags  # noqa: PLC0415
+    from ..domain.flags import run_registry  # noqa: PLC0415
     from .flags import print_run  # noqa: PLC0415
     from .records import run_import  # noqa: PLC0415
 
@@ -68,4 +68,4 @@ def demo_command(file: Path | None) -> None:
     click.echo(f"Importing {file} (valid rows are imported, rejected rows are listed):")
     run_import(file, dry_run=False, partial=True, as_json=False)
     click.echo("Flagging the records affected by the reform:")
-    print_run(run_flags(db.session, actor="ipreg demo"), as_json=False)
+    print_run(run_registry(db.session, actor="ipreg demo"), as_json=False)

@@ -8,8 +8,8 @@ same area re-expressed after it give the same answer.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from .gazetteer import Covered, Gazetteer, Projection, Unit
 
@@ -27,19 +27,24 @@ class Entry:
     via: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class AreaSummary:
+    gaz: Gazetteer = field(repr=False)
     entries: tuple[Entry, ...]
     atoms: frozenset[int]
     projection: Projection
     old_provinces: tuple[str, ...]
-    reexpressed: str
     unchanged_perimeter: bool
     written_in_old_units: bool
 
     @property
     def new_provinces(self) -> list[str]:
         return self.projection.new_provinces
+
+    @cached_property
+    def reexpressed(self) -> str:
+        """Built on first use: a flag run needs the facts above, pages need the words."""
+        return reexpress(self.gaz, self.projection, self.atoms)
 
 
 def atoms_of(gaz: Gazetteer, entries: tuple[Entry, ...]) -> frozenset[int]:
@@ -67,7 +72,7 @@ def _summarise(gaz: Gazetteer, entries: tuple[Entry, ...]) -> AreaSummary:
     projection = gaz.project_atoms(atoms)
     old_provinces = tuple(sorted({gaz.units[a].province_code for a in atoms}))
     unchanged = bool(projection.new_units) and all(c.coverage == "whole" for c in projection.new_units)
-    return AreaSummary(entries, atoms, projection, old_provinces, reexpress(gaz, projection, atoms), unchanged,
+    return AreaSummary(gaz, entries, atoms, projection, old_provinces, unchanged,
                        any(e.unit.vintage == "old" for e in entries))
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Flag, Registration
 from .gazetteer import Gazetteer
+from .flag_view import payloads
 from .records import describe_record
 
 KIND_VI = {"GI": "chỉ dẫn địa lý", "COLLECTIVE": "nhãn hiệu tập thể", "CERTIFICATION": "nhãn hiệu chứng nhận"}
@@ -37,6 +38,7 @@ def _party(p: dict | None) -> str:
 
 def _page(doc, session: Session, gaz: Gazetteer, reg: Registration, flags: list[Flag]) -> None:
     record = describe_record(session, gaz, reg, with_history=False)
+    words = payloads(session, flags)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc")
@@ -55,8 +57,8 @@ def _page(doc, session: Session, gaz: Gazetteer, reg: Registration, flags: list[
     doc.add_paragraph("4. Nội dung yêu cầu ghi nhận thay đổi:")
     for n, flag in enumerate(flags, start=1):
         decision = flag.decision or {}
-        successor = decision.get("successor") or (flag.suggested if flag.suggested and "party" in flag.suggested
-                                                  else None)
+        suggested = words[flag.id]["suggested"]
+        successor = decision.get("successor") or (suggested if suggested and "party" in suggested else None)
         if flag.subject in ("holder", "manager"):
             target = successor.get("name") if successor and "name" in successor else (
                 successor["party"]["name"] if successor else "…………")
@@ -67,9 +69,9 @@ def _page(doc, session: Session, gaz: Gazetteer, reg: Registration, flags: list[
             text = (f"4.{n}. Diễn đạt lại khu vực địa lý theo đơn vị hành chính từ ngày 01/7/2025: "
                     f"{(record['area'] or {}).get('reexpressed', '…')}.")
         else:
-            text = f"4.{n}. {flag.reason_vi}"
+            text = f"4.{n}. {words[flag.id]['reason_vi']}"
         doc.add_paragraph(text)
-        basis = [l.get("legal_basis") for l in (flag.evidence or {}).get("links", []) if l.get("legal_basis")]
+        basis = [l.get("legal_basis") for l in words[flag.id]["evidence"].get("links", []) if l.get("legal_basis")]
         if basis:
             doc.add_paragraph(f"Căn cứ: {'; '.join(sorted(set(basis))[:3])}.")
         if decision.get("decision_no"):

@@ -7,7 +7,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from ..models import Flag, Party, RecordProvince, Registration, User
-from .flag_view import flag_dict
+from .flag_view import flag_dict, payloads
 from .rules import RULES
 
 
@@ -70,7 +70,8 @@ def list_flags(session: Session, query: FlagQuery) -> tuple[list[Flag], int]:
 
 def flags_json(session: Session, query: FlagQuery) -> list[dict]:
     flags, _ = list_flags(session, query)
-    return [flag_dict(f) for f in flags]
+    words = payloads(session, flags)
+    return [flag_dict(f, words[f.id]) for f in flags]
 
 
 def valid_rule(rule: str | None) -> bool:

@@ -1,4 +1,8 @@
-"""The JSON form of a flag, shared by ``ipreg flags list``, the record JSON and the API."""
+"""The JSON form of a flag, shared by ``ipreg flags list``, the record JSON and the API.
+
+An open flag's words come from the rules applied to the record as it stands; a decided flag's words are
+the ones kept when the officer decided. A flag the engine closed because its cause is gone says so.
+"""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -7,13 +11,42 @@ from sqlalchemy.orm import Session
 from ..models import Flag, Registration
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+GONE = {"reason_vi": "Nguyên nhân không còn.", "reason_en": "The cause is gone.", "suggested": None,
+        "candidates": [], "evidence": {}}
+
+
+def stored_payload(flag: Flag) -> dict | None:
+    if flag.reason_vi is None:
+        return None
+    return {"reason_vi": flag.reason_vi, "reason_en": flag.reason_en, "suggested": flag.suggested,
+            "candidates": flag.candidates or [], "evidence": flag.evidence or {}}
+
+
+def payloads(session: Session, flags: list[Flag]) -> dict[int, dict]:
+    """The words of each flag: stored if decided, else computed for all their records in one pass."""
+    from .flags import findings_for  # noqa: PLC0415 - the engine imports this module's helpers
+    from .gazetteer import get_gazetteer  # noqa: PLC0415
+
+    out, pending = {}, []
+    for flag in flags:
+        stored = stored_payload(flag)
+        if stored is not None:
+            out[flag.id] = stored
+        else:
+            pending.append(flag)
+    if pending:
+        findings = findings_for(session, get_gazetteer(session), sorted({f.registration_id for f in pending}))
+        for flag in pending:
+            finding = findings.get((flag.registration_id, flag.rule, flag.subject))
+            out[flag.id] = finding.payload if finding is not None else GONE
+    return out
 
 
 def record_ref(reg: Registration) -> dict:
     return {"kind": reg.kind, "reg_no": reg.reg_no or reg.internal_id}
 
 
-def flag_dict(flag: Flag, reg: Registration | None = None) -> dict:
+def flag_dict(flag: Flag, payload: dict, reg: Registration | None = None) -> dict:
     reg = reg or flag.registration
     return {
         "id": flag.id,
@@ -22,10 +55,10 @@ def flag_dict(flag: Flag, reg: Registration | None = None) -> dict:
         "subject": flag.subject,
         "severity": flag.severity,
         "status": flag.status,
-        "reason": {"vi": flag.reason_vi, "en": flag.reason_en},
-        "suggested": flag.suggested,
-        "candidates": flag.candidates or [],
-        "evidence": flag.evidence or {},
+        "reason": {"vi": payload["reason_vi"], "en": payload["reason_en"]},
+        "suggested": payload["suggested"],
+        "candidates": payload["candidates"],
+        "evidence": payload["evidence"],
         "assignee": flag.assignee.username if flag.assignee else None,
         "closed_reason": flag.closed_reason,
         "decision": flag.decision,
@@ -36,4 +69,5 @@ def flag_dict(flag: Flag, reg: Registration | None = None) -> dict:
 def flags_of_record(session: Session, reg: Registration) -> list[dict]:
     flags = session.scalars(select(Flag).where(Flag.registration_id == reg.id)).all()
     flags = sorted(flags, key=lambda f: (f.status != "open", SEVERITY_ORDER[f.severity], f.rule))
-    return [flag_dict(f, reg) for f in flags]
+    words = payloads(session, flags)
+    return [flag_dict(f, words[f.id], reg) for f in flags]

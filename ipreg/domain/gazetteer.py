@@ -20,8 +20,10 @@ from .errors import N_, IpregError, NotFound
 from .reform import vintage_on
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Unit:
+    """A unit of one snapshot; compared and hashed by identity (one object per unit per snapshot)."""
+
     id: int
     code: str
     vintage: str
@@ -40,7 +42,7 @@ class Unit:
         return {"code": self.code, "name": self.name, "level": self.level, "vintage": self.vintage}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Link:
     old_id: int
     new_id: int

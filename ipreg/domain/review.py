@@ -14,7 +14,7 @@ from ..models import Flag, FlagComment, Party, Registration, User
 from .areas import entries_for_reexpression, summarise
 from .audit import audit
 from .errors import N_, Conflict, IpregError
-from .flag_view import flag_dict
+from .flag_view import payloads
 from .flags import refresh_record_flags
 from .gazetteer import Gazetteer
 from .history import utcnow
@@ -36,9 +36,18 @@ def _check_open(flag: Flag, expected_version) -> None:
         raise Conflict(N_("This flag is already %(status)s."), status=flag.status)
 
 
-def successor_options(flag: Flag) -> list[dict]:
+def keep_words(session: Session, flag: Flag) -> dict:
+    """Store the flag's words in its row, as the officer saw them when deciding."""
+    words = payloads(session, [flag])[flag.id]
+    flag.reason_vi, flag.reason_en = words["reason_vi"], words["reason_en"]
+    flag.suggested, flag.candidates, flag.evidence = words["suggested"], words["candidates"], words["evidence"]
+    return words
+
+
+def successor_options(words: dict) -> list[dict]:
     """The suggestion (if any) followed by the alternatives, as the review page offers them."""
-    return ([flag.suggested] if flag.suggested and "party" in flag.suggested else []) + list(flag.candidates or [])
+    suggested = words.get("suggested")
+    return ([suggested] if suggested and "party" in suggested else []) + list(words.get("candidates") or [])
 
 
 def _successor_party(session: Session, gaz: Gazetteer, choice: dict) -> Party:
@@ -69,13 +78,15 @@ def accept_flag(session: Session, gaz: Gazetteer, flag: Flag, *, choice: dict | 
     if effective > utcnow().date():
         raise IpregError(N_("The effective date %(date)s is in the future."), date=effective.isoformat())
     reg: Registration = flag.registration
+    words = keep_words(session, flag)
     context = {"source": "review", "actor": actor, "decision_no": decision_no, "decision_date": decision_date,
                "flag_id": flag.id, "note": note, "document": (document or {}).get("filename")}
     change = None
     if flag.rule in PARTY_RULES:
         if flag.subject == "holder" and reg.kind == "GI":
             raise IpregError(N_("The holder of a geographical indication is the State and cannot change."))
-        choice = choice or (flag.suggested if flag.suggested and "party" in flag.suggested else None)
+        suggested = words["suggested"]
+        choice = choice or (suggested if suggested and "party" in suggested else None)
         if choice is None:
             raise IpregError(N_("This flag has no single suggestion: choose one of the candidates."))
         party = _successor_party(session, gaz, choice)
@@ -90,7 +101,6 @@ def accept_flag(session: Session, gaz: Gazetteer, flag: Flag, *, choice: dict | 
         status = "accepted"
     else:  # pragma: no cover - every rule is handled above
         raise IpregError(N_("Unknown rule %(rule)s."), rule=flag.rule)
-    before = flag_dict(flag)
     flag.status = status
     flag.closed_at = utcnow()
     flag.updated_at = flag.closed_at
@@ -98,7 +108,7 @@ def accept_flag(session: Session, gaz: Gazetteer, flag: Flag, *, choice: dict | 
                      "effective_date": effective.isoformat(), "by": actor, "document": document,
                      "successor": change["after"] if change and flag.rule in PARTY_RULES else None, "note": note}
     session.flush()
-    audit(session, actor, "flag.accept", object_type="flag", object_id=flag.id, before={"status": before["status"]},
+    audit(session, actor, "flag.accept", object_type="flag", object_id=flag.id, before={"status": "open"},
           after={"status": status, "decision": flag.decision}, document=decision_no)
     refresh_record_flags(session, [reg.id], actor=actor)
     return {"status": status, "change": change}
@@ -109,6 +119,7 @@ def dismiss_flag(session: Session, flag: Flag, reason: str, actor: str | None, e
     reason = nfc(reason)
     if not reason:
         raise IpregError(N_("Give the reason for dismissing the flag."))
+    keep_words(session, flag)
     flag.status, flag.closed_at, flag.closed_reason = "dismissed", utcnow(), reason
     flag.decision = {"by": actor, "dismissed": True}
     flag.updated_at = flag.closed_at

@@ -3,10 +3,16 @@
 Codes, severities and meanings are an interface (flags are filtered and exported by them):
 high = a transfer or recordal is needed; medium = a decision about the area or authority is needed;
 low = wording or address only. Non-state bodies are never "abolished" by the reform: at most low.
+
+A rule decides at once whether it applies; what it says (reasons, suggestion, candidates, evidence) is
+built only when asked for (``Finding.payload``), because a run over a whole registry needs the decisions,
+and only the flags on screen need their words.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Callable
 
 from .areas import AreaSummary
 from .gazetteer import Gazetteer, Link, Unit
@@ -34,27 +40,50 @@ class PartyView:
 class Finding:
     rule: str
     subject: str  # holder | manager | area
-    reason_vi: str
-    reason_en: str
-    suggested: dict | None = None
-    candidates: list[dict] = field(default_factory=list)
-    evidence: dict = field(default_factory=dict)
+    build: Callable[[], dict] = field(repr=False, compare=False)
 
     @property
     def severity(self) -> str:
         return RULES[self.rule]
 
+    @cached_property
+    def payload(self) -> dict:
+        """reason_vi, reason_en, suggested, candidates, evidence."""
+        return self.build()
+
+    reason_vi = property(lambda self: self.payload["reason_vi"])
+    reason_en = property(lambda self: self.payload["reason_en"])
+    suggested = property(lambda self: self.payload["suggested"])
+    candidates = property(lambda self: self.payload["candidates"])
+    evidence = property(lambda self: self.payload["evidence"])
+
+
+def _payload(reason_vi: str, reason_en: str, suggested: dict | None = None, candidates: list | None = None,
+             evidence: dict | None = None) -> dict:
+    return {"reason_vi": reason_vi, "reason_en": reason_en, "suggested": suggested,
+            "candidates": candidates or [], "evidence": evidence or {}}
+
 
 # --- helpers ------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=32768)
 def unit_json(unit: Unit) -> dict:
+    """Cached and shared between findings: never mutate the result."""
     return {"code": unit.code, "name": unit.name, "level": unit.level, "vintage": unit.vintage}
 
 
-def link_json(gaz: Gazetteer, link: Link) -> dict:
-    return {"old": unit_json(gaz.units[link.old_id]), "new": unit_json(gaz.units[link.new_id]), "kind": link.kind,
+@lru_cache(maxsize=65536)
+def _link_json(old: Unit, new: Unit, link: Link) -> dict:
+    return {"old": unit_json(old), "new": unit_json(new), "kind": link.kind,
             "share": None if link.share is None else round(link.share, 4), "legal_basis": link.legal_basis,
             "effective_date": link.effective_date.isoformat()}
+
+
+def link_json(gaz: Gazetteer, link: Link) -> dict:
+    return _link_json(gaz.units[link.old_id], gaz.units[link.new_id], link)
+
+
+MAX_LISTED = 12  # evidence lists are capped; the full succession is one click away on the unit page
 
 
 def _in_sentence(unit: Unit) -> str:
@@ -84,6 +113,7 @@ def renamed_body(party: PartyView, old: Unit, new: Unit) -> dict:
     return {"party": {"name": name, "kind": party.kind}, "unit": unit_json(new)}
 
 
+@lru_cache(maxsize=4096)
 def _province_successor(gaz: Gazetteer, unit: Unit) -> Unit:
     """The new province a unit of the old vintage lies in after the reform."""
     province = gaz.by_key[("old", unit.province_code)]
@@ -105,29 +135,33 @@ def body_abolished(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummar
     unit = party.unit
     if unit is None or unit.vintage != "old" or unit.level != "district" or not is_state(party.kind):
         return None
-    province = _province_successor(gaz, unit)
-    links = gaz.successors_of(unit)
-    options = [body_of("pc", province), body_of("dost", province)]
-    if role == "manager":
-        options.reverse()  # GIs are usually managed by the Department of Science and Technology
-    suggested, alternatives = options[0], options[1:]
-    if area is not None and len(area.projection.new_units) == 1:
-        commune = area.projection.new_units[0].unit
-        alternatives = [suggested] + alternatives
-        suggested = body_of("pc", commune)
-    elif area is not None:
-        alternatives += [dict(body_of("pc", c.unit), share=c.share, coverage=c.coverage)
-                         for c in area.projection.new_units[:12]]
-    return Finding(
-        f"{role.upper()}_BODY_ABOLISHED", role,
-        f"{ROLE_VI[role]} «{party.name}» thuộc {unit.name}; cấp huyện kết thúc hoạt động từ 01/7/2025. "
-        f"Đề xuất chuyển giao cho {suggested['party']['name']}.",
-        f"{ROLE_EN[role]} «{party.name}» belongs to {unit.name}; the district level ended on 1 July 2025. "
-        f"Suggested successor: {suggested['party']['name']}.",
-        suggested, alternatives,
-        {"party": {"name": party.name, "kind": party.kind, "unit": unit_json(unit)},
-         "links": [link_json(gaz, l) for l, _ in links[:40]], "new_province": unit_json(province),
-         "legal_basis": links[0][0].note if links and links[0][0].note else None})
+
+    def build() -> dict:
+        province = _province_successor(gaz, unit)
+        links = gaz.successors_of(unit)
+        options = [body_of("pc", province), body_of("dost", province)]
+        if role == "manager":
+            options.reverse()  # GIs are usually managed by the Department of Science and Technology
+        suggested, alternatives = options[0], options[1:]
+        if area is not None and len(area.projection.new_units) == 1:
+            commune = area.projection.new_units[0].unit
+            alternatives = [suggested] + alternatives
+            suggested = body_of("pc", commune)
+        elif area is not None:
+            alternatives += [dict(body_of("pc", c.unit), share=c.share, coverage=c.coverage)
+                             for c in area.projection.new_units[:MAX_LISTED]]
+        return _payload(
+            f"{ROLE_VI[role]} «{party.name}» thuộc {unit.name}; cấp huyện kết thúc hoạt động từ 01/7/2025. "
+            f"Đề xuất chuyển giao cho {suggested['party']['name']}.",
+            f"{ROLE_EN[role]} «{party.name}» belongs to {unit.name}; the district level ended on 1 July 2025. "
+            f"Suggested successor: {suggested['party']['name']}.",
+            suggested, alternatives,
+            {"party": {"name": party.name, "kind": party.kind, "unit": unit_json(unit)},
+             "links": [link_json(gaz, l) for l, _ in links[:MAX_LISTED]], "links_total": len(links),
+             "new_province": unit_json(province),
+             "legal_basis": links[0][0].note if links and links[0][0].note else None})
+
+    return Finding(f"{role.upper()}_BODY_ABOLISHED", role, build)
 
 
 def body_merged(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummary | None) -> Finding | None:
@@ -135,21 +169,25 @@ def body_merged(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummary |
     unit = party.unit
     if unit is None or unit.vintage != "old" or unit.level == "district" or not is_state(party.kind):
         return None
-    links = gaz.successors_of(unit)
+    links = gaz.successors.get(unit.id, ())
     if len(links) != 1:
         return None
-    link, new = links[0]
+    link = links[0]
+    new = gaz.units[link.new_id]
     if _same_name(unit, new):
         return None  # the name continues: the body continues (see address_outdated)
-    suggested = renamed_body(party, unit, new)
-    return Finding(
-        f"{role.upper()}_BODY_MERGED", role,
-        f"{unit.name} đã được sắp xếp vào {new.name} từ 01/7/2025. {ROLE_VI[role]} «{party.name}» "
-        f"chuyển thành cơ quan tương ứng: {suggested['party']['name']}.",
-        f"{unit.name} was merged into {new.name} on 1 July 2025. {ROLE_EN[role]} «{party.name}» is succeeded by "
-        f"the corresponding body: {suggested['party']['name']}.",
-        suggested, [], {"party": {"name": party.name, "kind": party.kind, "unit": unit_json(unit)},
-                        "links": [link_json(gaz, link)]})
+
+    def build() -> dict:
+        suggested = renamed_body(party, unit, new)
+        return _payload(
+            f"{unit.name} đã được sắp xếp vào {new.name} từ 01/7/2025. {ROLE_VI[role]} «{party.name}» "
+            f"chuyển thành cơ quan tương ứng: {suggested['party']['name']}.",
+            f"{unit.name} was merged into {new.name} on 1 July 2025. {ROLE_EN[role]} «{party.name}» is succeeded "
+            f"by the corresponding body: {suggested['party']['name']}.",
+            suggested, [], {"party": {"name": party.name, "kind": party.kind, "unit": unit_json(unit)},
+                            "links": [link_json(gaz, link)]})
+
+    return Finding(f"{role.upper()}_BODY_MERGED", role, build)
 
 
 def unit_split(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummary | None) -> Finding | None:
@@ -157,19 +195,22 @@ def unit_split(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummary | 
     unit = party.unit
     if unit is None or unit.vintage != "old" or unit.level != "commune" or not is_state(party.kind):
         return None
-    links = gaz.successors_of(unit)
-    if len(links) < 2:
+    if len(gaz.successors.get(unit.id, ())) < 2:
         return None
-    candidates = [dict(renamed_body(party, unit, new) if party.kind != "commune_pc" else body_of("pc", new),
-                       share=None if link.share is None else round(link.share, 4)) for link, new in links]
-    return Finding(
-        f"{role.upper()}_UNIT_SPLIT", role,
-        f"{unit.name} được chia vào {len(links)} đơn vị mới; cần xác định cơ quan kế thừa «{party.name}».",
-        f"{unit.name} was split across {len(links)} new units; the successor of «{party.name}» must be decided.",
-        None, candidates, {"party": {"name": party.name, "kind": party.kind, "unit": unit_json(unit)},
-                           "links": [link_json(gaz, l) for l, _ in links],
-                           "shares_note": "shares unknown: no boundaries of old communes"
-                           if all(l.share is None for l, _ in links) else None})
+
+    def build() -> dict:
+        links = gaz.successors_of(unit)
+        candidates = [dict(renamed_body(party, unit, new) if party.kind != "commune_pc" else body_of("pc", new),
+                           share=None if link.share is None else round(link.share, 4)) for link, new in links]
+        return _payload(
+            f"{unit.name} được chia vào {len(links)} đơn vị mới; cần xác định cơ quan kế thừa «{party.name}».",
+            f"{unit.name} was split across {len(links)} new units; the successor of «{party.name}» must be decided.",
+            None, candidates, {"party": {"name": party.name, "kind": party.kind, "unit": unit_json(unit)},
+                               "links": [link_json(gaz, l) for l, _ in links],
+                               "shares_note": "shares unknown: no boundaries of old communes"
+                               if all(l.share is None for l, _ in links) else None})
+
+    return Finding(f"{role.upper()}_UNIT_SPLIT", role, build)
 
 
 def address_outdated(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummary | None) -> Finding | None:
@@ -177,31 +218,36 @@ def address_outdated(gaz: Gazetteer, role: str, party: PartyView, area: AreaSumm
     unit = party.unit
     if unit is None or unit.vintage != "old":
         return None
-    links = gaz.successors_of(unit)
-    if unit.level == "district":
-        news = [new for _, new in links]
-        why_vi, why_en = "cấp huyện không còn", "the district level no longer exists"
-        target = _province_successor(gaz, unit)
-    elif unit.level == "commune":
-        news = [new for _, new in links]
-        why_vi, why_en = "địa chỉ không còn cấp huyện", "the address has no district any more"
-        target = news[0] if len(news) == 1 else None
-    else:
-        new = links[0][1]
+    if unit.level == "province":
+        new = gaz.units[gaz.successors[unit.id][0].new_id]
         if new.code == unit.code and _same_name(unit, new):
             return None  # same name, same code (Quảng Ninh, Tuyên Quang): nothing to reword
-        news, target = [new], new
-        why_vi, why_en = f"nay là {new.name} (mã {new.code})", f"now {new.name} (code {new.code})"
-    suggested = ({"party": {"name": party.name, "kind": party.kind}, "unit": unit_json(target)}
-                 if target is not None else None)
-    return Finding(
-        "ADDRESS_OUTDATED", role,
-        f"Địa chỉ của {ROLE_VI[role].lower()} «{party.name}» ghi theo {unit.name}: {why_vi}.",
-        f"The address of {ROLE_EN[role].lower()} «{party.name}» is written as {unit.name}: {why_en}.",
-        suggested, [{"party": {"name": party.name, "kind": party.kind}, "unit": unit_json(n)} for n in news[:12]]
-        if suggested is None else [],
-        {"party": {"name": party.name, "kind": party.kind, "unit": unit_json(unit)},
-         "links": [link_json(gaz, l) for l, _ in links[:20]]})
+
+    def build() -> dict:
+        links = gaz.successors_of(unit)
+        if unit.level == "district":
+            target = _province_successor(gaz, unit)
+            news, links_shown = [target], []  # the address keeps the province; the district's links are moot
+            why_vi, why_en = "cấp huyện không còn", "the district level no longer exists"
+        elif unit.level == "commune":
+            news, links_shown = [new for _, new in links], links
+            why_vi, why_en = "địa chỉ không còn cấp huyện", "the address has no district any more"
+            target = news[0] if len(news) == 1 else None
+        else:
+            target = links[0][1]
+            news, links_shown = [target], links
+            why_vi, why_en = f"nay là {target.name} (mã {target.code})", f"now {target.name} (code {target.code})"
+        suggested = ({"party": {"name": party.name, "kind": party.kind}, "unit": unit_json(target)}
+                     if target is not None else None)
+        return _payload(
+            f"Địa chỉ của {ROLE_VI[role].lower()} «{party.name}» ghi theo {unit.name}: {why_vi}.",
+            f"The address of {ROLE_EN[role].lower()} «{party.name}» is written as {unit.name}: {why_en}.",
+            suggested, [{"party": {"name": party.name, "kind": party.kind}, "unit": unit_json(n)}
+                        for n in news[:MAX_LISTED]] if suggested is None else [],
+            {"party": {"name": party.name, "kind": party.kind, "unit": unit_json(unit)},
+             "links": [link_json(gaz, l) for l, _ in links_shown[:MAX_LISTED]]})
+
+    return Finding("ADDRESS_OUTDATED", role, build)
 
 
 PARTY_RULES = (body_abolished, body_merged, unit_split)
@@ -224,47 +270,58 @@ def area_crosses_provinces(gaz: Gazetteer, area: AreaSummary) -> Finding | None:
     provinces = area.new_provinces
     if len(provinces) < 2:
         return None
-    names = [gaz.by_key[("new", c)].name for c in provinces]
-    return Finding(
-        "AREA_CROSSES_PROVINCES", "area",
-        f"Khu vực địa lý nằm trên {len(provinces)} tỉnh, thành phố mới ({', '.join(names)}); cần tổ chức quản lý "
-        "được các tỉnh liên quan ủy quyền.",
-        f"The area lies in {len(provinces)} new provinces ({', '.join(names)}); it needs a manager authorised by "
-        "the provinces concerned.",
-        None, [], {"new_provinces": [unit_json(gaz.by_key[("new", c)]) for c in provinces],
-                   "old_provinces": list(area.old_provinces)})
+
+    def build() -> dict:
+        names = [gaz.by_key[("new", c)].name for c in provinces]
+        return _payload(
+            f"Khu vực địa lý nằm trên {len(provinces)} tỉnh, thành phố mới ({', '.join(names)}); cần tổ chức quản "
+            "lý được các tỉnh liên quan ủy quyền.",
+            f"The area lies in {len(provinces)} new provinces ({', '.join(names)}); it needs a manager authorised by "
+            "the provinces concerned.",
+            None, [], {"new_provinces": [unit_json(gaz.by_key[("new", c)]) for c in provinces],
+                       "old_provinces": list(area.old_provinces)})
+
+    return Finding("AREA_CROSSES_PROVINCES", "area", build)
 
 
 def area_partial_units(gaz: Gazetteer, area: AreaSummary) -> Finding | None:
-    parts = [c for c in area.projection.new_units if c.coverage == "part"]
-    if not parts:
+    """The area boundary now cuts through a new commune (an old unit was split, or merged with others)."""
+    if area.unchanged_perimeter or not area.projection.new_units:
         return None
-    units = []
-    for covered in parts:
-        split = [gaz.units[a] for a in covered.via if len(gaz.successors.get(a, ())) > 1]
-        units.append({"new": unit_json(covered.unit), "share": covered.share,
-                      "cause": "split" if split else "merged_with_units_outside",
-                      "old_in_area": [unit_json(gaz.units[a]) for a in covered.via],
-                      "split_old_units": [unit_json(u) for u in split]})
-    names = ", ".join(c.unit.name for c in parts[:6]) + ("…" if len(parts) > 6 else "")
-    return Finding(
-        "AREA_PARTIAL_UNITS", "area",
-        f"Ranh giới khu vực địa lý cắt qua {len(parts)} đơn vị hành chính mới ({names}); cần quyết định về khu vực.",
-        f"The area boundary now cuts through {len(parts)} new units ({names}); a decision about the area is needed.",
-        None, [], {"units": units})
+
+    def build() -> dict:
+        parts = [c for c in area.projection.new_units if c.coverage == "part"]
+        units = []
+        for covered in parts[:MAX_LISTED * 2]:
+            split = [gaz.units[a] for a in covered.via if len(gaz.successors.get(a, ())) > 1]
+            units.append({"new": unit_json(covered.unit), "share": covered.share,
+                          "cause": "split" if split else "merged_with_units_outside",
+                          "old_in_area": [unit_json(gaz.units[a]) for a in covered.via[:MAX_LISTED]],
+                          "split_old_units": [u.code for u in split]})
+        names = ", ".join(c.unit.name for c in parts[:6]) + ("…" if len(parts) > 6 else "")
+        return _payload(
+            f"Ranh giới khu vực địa lý cắt qua {len(parts)} đơn vị hành chính mới ({names}); cần quyết định về "
+            "khu vực.",
+            f"The area boundary now cuts through {len(parts)} new units ({names}); a decision about the area is "
+            "needed.",
+            None, [], {"units": units, "units_total": len(parts)})
+
+    return Finding("AREA_PARTIAL_UNITS", "area", build)
 
 
 def area_reexpression(gaz: Gazetteer, area: AreaSummary) -> Finding | None:
     if not area.written_in_old_units:
         return None
-    return Finding(
-        "AREA_REEXPRESSION", "area",
-        "Khu vực địa lý được ghi theo đơn vị hành chính không còn tồn tại; diễn đạt lại theo đơn vị mới: "
-        f"{area.reexpressed}",
-        f"The area is written in units that no longer exist; re-expressed in the new units: {area.reexpressed}",
-        {"reexpressed": area.reexpressed, "unchanged_perimeter": area.unchanged_perimeter}, [],
-        {"reexpressed": area.reexpressed, "unchanged_perimeter": area.unchanged_perimeter,
-         "written": [unit_json(e.unit) for e in area.entries]})
+
+    def build() -> dict:
+        return _payload(
+            "Khu vực địa lý được ghi theo đơn vị hành chính không còn tồn tại; diễn đạt lại theo đơn vị mới: "
+            f"{area.reexpressed}",
+            f"The area is written in units that no longer exist; re-expressed in the new units: {area.reexpressed}",
+            {"reexpressed": area.reexpressed}, [],
+            {"unchanged_perimeter": area.unchanged_perimeter, "written": [e.unit.code for e in area.entries]})
+
+    return Finding("AREA_REEXPRESSION", "area", build)
 
 
 AREA_RULES = (area_crosses_provinces, area_partial_units, area_reexpression)

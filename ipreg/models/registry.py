@@ -57,7 +57,7 @@ class Registration(Base):
     area_polygon = sa.Column(Geometry)
     search_text = sa.Column(sa.Text, nullable=False, default="")
     created_at = sa.Column(sa.DateTime, nullable=False)
-    updated_at = sa.Column(sa.DateTime, nullable=False)
+    updated_at = sa.Column(sa.DateTime, nullable=False, index=True)
     version = sa.Column(sa.Integer, nullable=False, default=1)
 
     holder = relationship("Party", foreign_keys=[holder_id], lazy="joined")
@@ -83,7 +83,7 @@ class AreaEntry(Base):
     unit_id = sa.Column(sa.Integer, sa.ForeignKey("admin_unit.id"), nullable=False, index=True)
     position = sa.Column(sa.Integer, nullable=False)
     coverage = sa.Column(sa.String(5), nullable=False, default="whole")
-    via = sa.Column(sa.JSON)
+    via = sa.Column(sa.JSON(none_as_null=True))
 
     unit = relationship("AdminUnit", lazy="select")
 

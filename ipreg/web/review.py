@@ -14,6 +14,7 @@ from ..domain.drafts import draft_requests
 from ..domain.errors import N_, IpregError, NotFound
 from ..domain.exports import to_csv, to_xlsx
 from ..domain.flag_queries import FlagQuery, list_flags, valid_rule
+from ..domain.flag_view import payloads
 from ..domain.gazetteer import get_gazetteer
 from ..domain.records import check_visible, describe_area, entries_of, find_by_internal_id
 from ..domain.review import accept_flag, assign_flag, comment_flag, dismiss_flag, successor_options
@@ -79,7 +80,8 @@ def queue():
                                .order_by(User.username)).all()
     from ..domain.rules import RULES  # noqa: PLC0415
 
-    return render_template("review/queue.html", flags=flags, total=total, query=query, rules=sorted(RULES),
+    return render_template("review/queue.html", flags=flags, words=payloads(db.session, flags), total=total,
+                           query=query, rules=sorted(RULES),
                            users=users, party_kinds=PARTY_KINDS, page=query.offset // PAGE + 1,
                            pages=max(1, -(-total // PAGE)))
 
@@ -118,8 +120,9 @@ def flag(flag_id: int):
                                   .order_by(FlagComment.id)).all()
     users = db.session.scalars(select(User).where(User.active.is_(True), User.role != "provincial_staff")
                                .order_by(User.username)).all()
-    return render_template("review/flag.html", flag=item, reg=item.registration, area=area, comments=comments,
-                           options=successor_options(item), users=users, today=date.today(),
+    words = payloads(db.session, [item])[item.id]
+    return render_template("review/flag.html", flag=item, words=words, reg=item.registration, area=area,
+                           comments=comments, options=successor_options(words), users=users, today=date.today(),
                            can_review=can("review"), can_comment=can("comment"), party_kinds=PARTY_KINDS)
 
 
@@ -127,7 +130,7 @@ def flag(flag_id: int):
 @requires("review")
 def accept(flag_id: int):
     item = _flag(flag_id)
-    options = successor_options(item)
+    options = successor_options(payloads(db.session, [item])[item.id])
     choice = None
     picked = request.form.get("choice", "")
     if picked.isdigit() and int(picked) < len(options):

@@ -11,6 +11,7 @@ import secrets
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
+from ..database import begin_write
 from ..domain.audit import audit
 from ..domain.users import permissions, scope_of, user_for_token
 from ..extensions import csrf, db, login_manager
@@ -128,6 +129,8 @@ def init_security(app: Flask) -> None:
     @app.before_request
     def _start():
         g.csp_nonce = secrets.token_urlsafe(16)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            begin_write(db.session)  # SQLite: a writing request takes the write lock first (no "locked")
         _token_user()
         _api_writes_need_a_token()
 

@@ -242,8 +242,8 @@ def upgrade():
     sa.Column('subject', sa.String(length=10), nullable=False),
     sa.Column('severity', sa.String(length=6), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('reason_vi', sa.Text(), nullable=False),
-    sa.Column('reason_en', sa.Text(), nullable=False),
+    sa.Column('reason_vi', sa.Text(), nullable=True),
+    sa.Column('reason_en', sa.Text(), nullable=True),
     sa.Column('suggested', sa.JSON(), nullable=True),
     sa.Column('candidates', sa.JSON(), nullable=True),
     sa.Column('evidence', sa.JSON(), nullable=True),
@@ -260,11 +260,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_flag')),
     sa.UniqueConstraint('registration_id', 'rule', 'subject', name=op.f('uq_flag_registration_id_rule_subject'))
     )
-    with op.batch_alter_table('flag', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_flag_registration_id'), ['registration_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_flag_rule'), ['rule'], unique=False)
-        batch_op.create_index(batch_op.f('ix_flag_severity'), ['severity'], unique=False)
-        batch_op.create_index(batch_op.f('ix_flag_status'), ['status'], unique=False)
 
     op.create_table('record_province',
     sa.Column('registration_id', sa.Integer(), nullable=False),
@@ -311,6 +306,18 @@ def upgrade():
     with op.batch_alter_table('record_fact', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_record_fact_registration_id'), ['registration_id'], unique=False)
 
+    op.create_table('flag_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=False),
+    sa.Column('rules_version', sa.String(length=20), nullable=False),
+    sa.Column('gazetteer_version', sa.Integer(), nullable=False),
+    sa.Column('full', sa.Boolean(), nullable=False),
+    sa.Column('report', sa.JSON(), nullable=True),
+    sa.Column('actor', sa.String(length=80), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_flag_run'))
+    )
+    op.create_index(op.f('ix_registration_updated_at'), 'registration', ['updated_at'], unique=False)
     op.create_index("ix_batch_applied_hash", "batch", ["file_hash"], unique=True,
                     sqlite_where=sa.text("applied_at IS NOT NULL"),
                     postgresql_where=sa.text("applied_at IS NOT NULL"))
@@ -334,6 +341,8 @@ def upgrade():
 def downgrade():
     postgres = op.get_bind().dialect.name == "postgresql"
     op.drop_index("ix_batch_applied_hash", table_name="batch")
+    op.drop_index(op.f('ix_registration_updated_at'), table_name='registration')
+    op.drop_table('flag_run')
     if postgres:
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log")
         op.execute("DROP FUNCTION IF EXISTS ipreg_audit_append_only()")
@@ -352,11 +361,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_record_province_province_code'))
 
     op.drop_table('record_province')
-    with op.batch_alter_table('flag', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_flag_status'))
-        batch_op.drop_index(batch_op.f('ix_flag_severity'))
-        batch_op.drop_index(batch_op.f('ix_flag_rule'))
-        batch_op.drop_index(batch_op.f('ix_flag_registration_id'))
 
     op.drop_table('flag')
     with op.batch_alter_table('area_entry', schema=None) as batch_op:
