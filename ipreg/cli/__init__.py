@@ -7,10 +7,10 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
-    from . import flags, gazetteer, records, setup, units, users
+    from . import batches, flags, gazetteer, records, setup, units, users
 
     for command in (setup.init_command, setup.demo_command, units.units, gazetteer.gazetteer, records.records,
-                    users.users, flags.flags):
+                    users.users, flags.flags, batches.reassign_command, batches.batches):
         app.cli.add_command(command)
 
 

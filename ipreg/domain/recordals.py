@@ -6,19 +6,22 @@ review workflow, batch re-assignment, rollback and re-import all come through he
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..database import insert_rows
 from ..models import Party, RecordFact, Registration
 from .areas import Entry
-from .audit import audit
+from .audit import audit, audit_many, audit_row
 from .errors import N_, Conflict
 from .gazetteer import Gazetteer
 from .history import fact_row, utcnow
 from .parties import party_value
-from .records import area_value, details_value, entries_of, refresh_derived, set_area_entries
+from .records import (area_value, details_value, entries_of, refresh_derived, refresh_derived_many,
+                      set_area_entries)
 
 
 def check_version(reg: Registration, expected: int | None) -> None:
@@ -43,17 +46,86 @@ def _record(session: Session, reg: Registration, role: str, before, after, valid
     return session.get(RecordFact, fact_id)
 
 
+@dataclass
+class PartyChange:
+    """One new holder or manager to record; ``expected_version`` is the record version the change was
+    decided on (optimistic locking), None to skip the check."""
+
+    registration_id: int
+    role: str
+    party_id: int | None
+    valid_from: date
+    expected_version: int | None = None
+    decision_no: str | None = None
+    decision_date: date | None = None
+    note: str | None = None
+
+
+def record_party_changes(session: Session, gaz: Gazetteer, changes: list[PartyChange], *, source: str,
+                         actor: str | None, batch_id: int | None = None, flag_id: int | None = None,
+                         document: str | None = None) -> list[dict]:
+    """Record many holder/manager changes in a few statements: history, columns, versions, derived rows.
+
+    Refuses the whole set (``Conflict``, nothing written) when any record moved past its expected version.
+    Returns, per change, the record id, role, before and after values and the new version.
+    """
+    if not changes:
+        return []
+    ids = sorted({c.registration_id for c in changes})
+    current = {r.id: r for r in session.execute(select(
+        Registration.id, Registration.internal_id, Registration.reg_no, Registration.version,
+        Registration.holder_id, Registration.manager_id).where(Registration.id.in_(ids)))}
+    stale = [current[c.registration_id].reg_no or current[c.registration_id].internal_id for c in changes
+             if c.expected_version is not None and current[c.registration_id].version != c.expected_version]
+    if stale:
+        raise Conflict(N_("Changed by someone else since they were read: %(records)s."),
+                       records=", ".join(sorted(set(stale))), details=sorted(set(stale)))
+    party_ids = {c.party_id for c in changes if c.party_id} | {getattr(current[c.registration_id], f"{c.role}_id")
+                                                               for c in changes} - {None}
+    parties = {p.id: p for p in session.scalars(select(Party).where(Party.id.in_(party_ids)))}
+    now = utcnow()
+    state = {i: {"holder_id": r.holder_id, "manager_id": r.manager_id, "version": r.version}
+             for i, r in current.items()}
+    facts, audits, results = [], [], []
+    for c in changes:
+        row = state[c.registration_id]
+        before = party_value(parties.get(row[f"{c.role}_id"]), gaz)
+        after = party_value(parties.get(c.party_id), gaz)
+        row[f"{c.role}_id"] = c.party_id
+        facts.append(fact_row(c.registration_id, c.role, after, c.valid_from, source=source, actor=actor,
+                              recorded_at=now, decision_no=c.decision_no, decision_date=c.decision_date,
+                              batch_id=batch_id, flag_id=flag_id, note=c.note))
+        audits.append(audit_row(actor, f"record.{c.role}", "registration", current[c.registration_id].internal_id,
+                                before, after, document=document or c.decision_no))
+        results.append({"registration_id": c.registration_id, "role": c.role, "before": before, "after": after})
+    table = Registration.__table__
+    updates = [{"_id": i, "_version": current[i].version, "holder_id": s["holder_id"], "manager_id": s["manager_id"],
+                "updated_at": now, "version": current[i].version + 1} for i, s in state.items()]
+    result = session.connection().execute(
+        update(table).where(table.c.id == bindparam("_id"), table.c.version == bindparam("_version"))
+        .values(holder_id=bindparam("holder_id"), manager_id=bindparam("manager_id"),
+                updated_at=bindparam("updated_at"), version=bindparam("version")), updates)
+    if result.rowcount not in (-1, len(updates)):
+        raise Conflict(N_("Changed by someone else since they were read: %(records)s."), records="?")
+    insert_rows(session, RecordFact.__table__, facts)
+    audit_many(session, audits)
+    refresh_derived_many(session, gaz, ids)
+    for item in results:
+        item["version"] = current[item["registration_id"]].version + 1
+    return results
+
+
 def change_party(session: Session, gaz: Gazetteer, reg: Registration, role: str, party: Party | None,
-                 valid_from: date, **context) -> dict:
-    """Record a new holder or manager (``party`` None removes the manager)."""
-    column = f"{role}_id"
-    before = party_value(session.get(Party, getattr(reg, column)) if getattr(reg, column) else None, gaz)
-    setattr(reg, column, party.id if party else None)
-    after = party_value(party, gaz)
-    _record(session, reg, role, before, after, valid_from, **context)
+                 valid_from: date, *, source: str, actor: str | None, decision_no=None, decision_date=None,
+                 batch_id=None, flag_id=None, note=None, document=None) -> dict:
+    """Record a new holder or manager of one record (``party`` None removes the manager)."""
     session.flush()
-    refresh_derived(session, gaz, reg)
-    return {"before": before, "after": after}
+    [result] = record_party_changes(
+        session, gaz, [PartyChange(reg.id, role, party.id if party else None, valid_from, reg.version, decision_no,
+                                   decision_date, note)],
+        source=source, actor=actor, batch_id=batch_id, flag_id=flag_id, document=document)
+    session.expire(reg)
+    return result
 
 
 def change_area(session: Session, gaz: Gazetteer, reg: Registration, entries: tuple[Entry, ...],

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..models import AreaEntry, Party, RecordProvince, Registration
@@ -101,16 +101,41 @@ def province_rows(gaz: Gazetteer, registration_id: int, entries: tuple[Entry, ..
 
 
 def refresh_derived(session: Session, gaz: Gazetteer, reg: Registration) -> None:
-    """Recompute the search text and the province rows of one record after a change."""
-    holder = session.get(Party, reg.holder_id)
-    manager = session.get(Party, reg.manager_id) if reg.manager_id else None
-    reg.search_text = search_text(reg.name, reg.product, reg.reg_no, reg.internal_id, reg.decision_no,
-                                  holder.name if holder else None, manager.name if manager else None)
-    session.execute(delete(RecordProvince).where(RecordProvince.registration_id == reg.id))
-    rows = province_rows(gaz, reg.id, entries_of(gaz, reg),
-                         [holder.unit_id if holder else None, manager.unit_id if manager else None])
-    if rows:
-        session.execute(insert(RecordProvince), rows)
+    """Recompute the search text and the province rows of one record after a change (flushed first)."""
+    session.flush()
+    refresh_derived_many(session, gaz, [reg.id])
+    session.expire(reg, ["search_text"])
+
+
+def refresh_derived_many(session: Session, gaz: Gazetteer, ids: list[int]) -> None:
+    """Recompute search texts and province rows of many records in a few statements."""
+    if not ids:
+        return
+    regs = session.execute(select(Registration.id, Registration.name, Registration.product, Registration.reg_no,
+                                  Registration.internal_id, Registration.decision_no, Registration.holder_id,
+                                  Registration.manager_id).where(Registration.id.in_(ids))).all()
+    party_ids = {r.holder_id for r in regs} | {r.manager_id for r in regs if r.manager_id}
+    parties = {p.id: p for p in session.execute(select(Party.id, Party.name, Party.unit_id)
+                                                .where(Party.id.in_(party_ids)))}
+    entries: dict[int, list[Entry]] = {}
+    for reg_id, unit_id, coverage, via in session.execute(
+            select(AreaEntry.registration_id, AreaEntry.unit_id, AreaEntry.coverage, AreaEntry.via)
+            .where(AreaEntry.registration_id.in_(ids)).order_by(AreaEntry.registration_id, AreaEntry.position)):
+        entries.setdefault(reg_id, []).append(Entry(gaz.units[unit_id], coverage or "whole", tuple(via or ())))
+    texts, provinces = [], []
+    for r in regs:
+        holder, manager = parties.get(r.holder_id), parties.get(r.manager_id)
+        texts.append({"_id": r.id, "search_text": search_text(
+            r.name, r.product, r.reg_no, r.internal_id, r.decision_no, holder.name if holder else None,
+            manager.name if manager else None)})
+        provinces += province_rows(gaz, r.id, tuple(entries.get(r.id, ())),
+                                   [holder.unit_id if holder else None, manager.unit_id if manager else None])
+    table = Registration.__table__
+    session.connection().execute(update(table).where(table.c.id == bindparam("_id"))
+                                 .values(search_text=bindparam("search_text")), texts)
+    session.execute(delete(RecordProvince).where(RecordProvince.registration_id.in_(ids)))
+    if provinces:
+        session.execute(insert(RecordProvince.__table__), provinces)
 
 
 def set_area_entries(reg: Registration, entries: tuple[Entry, ...]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -132,6 +133,18 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def _column_of(title: str, aliases: dict[str, str]) -> str | None:
+    """The canonical column of a header: its own name or alias, or one half of a bilingual header
+    ('new_party (Chủ thể mới)', 'Số đăng ký / reg_no') as the templates write them."""
+    found = aliases.get(fold(title))
+    if found is None:
+        for part in re.split(r"[(/|)]", title):
+            found = aliases.get(fold(part))
+            if found:
+                break
+    return found
+
+
 def read_table(data: bytes, filename: str, aliases: dict[str, str], required: list[str], *,
                max_rows: int, max_cell_chars: int, max_bytes: int | None = None) -> Table:
     """Parse ``data`` into a ``Table`` with canonical column names (``aliases``: folded header → column)."""
@@ -146,7 +159,7 @@ def read_table(data: bytes, filename: str, aliases: dict[str, str], required: li
     header = [nfc(h) for h in raw[0]]
     columns, unknown, seen = [], [], {}
     for index, title in enumerate(header):
-        canonical = aliases.get(fold(title))
+        canonical = _column_of(title, aliases)
         if canonical is None:
             if title:
                 unknown.append(title)

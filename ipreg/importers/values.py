@@ -35,14 +35,18 @@ class Problem:
     params: dict = field(default_factory=dict)
     candidates: list[dict] = field(default_factory=list)
     severity: str = "error"
+    suggestion: str | None = None  # what to do about it (a msgid), for the re-assignment report
 
     @property
     def message(self) -> str:
         return self.msgid % self.params if self.params else self.msgid
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message,
-                "candidates": self.candidates}
+        out = {"row": self.row, "column": self.column, "value": self.value, "message": self.message,
+               "candidates": self.candidates}
+        if self.suggestion:
+            out["suggestion"] = self.suggestion
+        return out
 
 
 class Unparsable(ValueError):

@@ -9,17 +9,20 @@ NAV = (
     ("review.queue", _l("Review"), "read_flags"),
     ("review.stats", _l("Statistics"), "read_flags"),
     ("units.search", _l("Units"), "read"),
+    ("admin.batches", _l("Batch re-assignment"), "batch"),
+    ("admin.users", _l("Users"), "manage_users"),
+    ("admin.audit_log", _l("Audit log"), "audit"),
 )
 
 
 def register_web(app: Flask) -> None:
-    from . import auth, errors, i18n, main, records, review, security, units
+    from . import admin, auth, errors, i18n, main, records, review, security, units
     from .api import init_api
 
     i18n.init_i18n(app)
     security.init_security(app)
     init_api(app)
     errors.register(app)  # after the API, so that its handlers answer every error in one format
-    for module in (main, auth, units, records, review):
+    for module in (main, auth, units, records, review, admin):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["nav_items"] = lambda: [(e, str(label)) for e, label, perm in NAV if security.can(perm)]

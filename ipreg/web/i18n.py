@@ -33,6 +33,7 @@ LABELS = {
                   "polygon": _l("polygon")},
     "role": {"admin": _l("administrator"), "ip_officer": _l("IP officer"),
              "provincial_staff": _l("provincial staff")},
+    "batch_status": {"previewed": _l("previewed"), "applied": _l("applied"), "rolled_back": _l("rolled back")},
 }
 
 
@@ -87,4 +88,5 @@ def init_i18n(app: Flask) -> None:
         flag_status_label=lambda v: label("flag_status", v),
         role_of_fact_label=lambda v: label("fact_role", v),
         role_label=lambda v: label("role", v),
+        batch_status_label=lambda v: label("batch_status", v),
     )

@@ -1,0 +1,90 @@
+"""``ipreg reassign FILE`` (validate, preview and apply a re-assignment file) and ``ipreg batches``."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from ..domain import batches as batch_domain
+from ..extensions import db
+from .common import domain_errors, echo_json, json_option
+
+
+def _print(report: dict, as_json: bool) -> None:
+    if as_json:
+        echo_json({"changed": report["changed"], "errors": report["errors"], "batch": report.get("batch"),
+                   "warnings": report.get("warnings", []), "flags_resolved": report.get("flags_resolved", 0),
+                   "changes": report.get("changes", [])})
+        return
+    for change in report.get("changes", []):
+        before = change["before"]["name"] if change["before"] else "—"
+        click.echo(f"  row {change['row']}: {change['kind']} {change['reg_no']} {change['role']}: {before} → "
+                   f"{change['after']['name']} ({change['after']['unit']['name']})")
+    for problem in report["errors"]:
+        where = f"row {problem['row']}, {problem['column']}" if problem.get("row") else "file"
+        hint = f" — {problem['suggestion']}" if problem.get("suggestion") else ""
+        click.echo(f"  {where}: {problem['message']}{hint}", err=True)
+
+
+@click.command("reassign")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and report without writing.")
+@json_option
+@with_appcontext
+@domain_errors
+def reassign_command(file: Path, dry_run: bool, as_json: bool) -> None:
+    """Re-assign holders/managers from a file: validated row by row, applied in one transaction."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        click.echo(f"Error: cannot read {file}: {exc.strerror}", err=True)
+        sys.exit(2)
+    cfg = current_app.config
+    report = batch_domain.preview(db.session, data, file.name, actor="cli", max_rows=cfg["IPREG_MAX_ROWS"],
+                                  max_cell_chars=cfg["IPREG_MAX_CELL_CHARS"], max_bytes=cfg["MAX_CONTENT_LENGTH"],
+                                  allow_future=cfg["IPREG_ALLOW_FUTURE_EFFECTIVE"], store=not dry_run)
+    if report["errors"]:
+        _print(report, as_json)
+        if not as_json:
+            click.echo(f"Rejected: {len(report['errors'])} problems; nothing was written.", err=True)
+        sys.exit(2)
+    if not dry_run:
+        applied = batch_domain.apply(db.session, report["batch"], confirm=report["changed"], actor="cli")
+        report["flags_resolved"] = applied["flags_resolved"]
+    _print(report, as_json)
+    if not as_json:
+        verb = "Would change" if dry_run else f"Batch {report['batch']} applied: changed"
+        click.echo(f"{verb} {report['changed']} records; {report.get('flags_resolved', 0)} flags resolved.")
+
+
+@click.group("batches", cls=AppGroup)
+def batches() -> None:
+    """List and roll back re-assignment batches."""
+
+
+@batches.command("list")
+@json_option
+@domain_errors
+def list_command(as_json: bool) -> None:
+    rows = [{"id": b.id, "status": b.status, "file": b.filename, "file_hash": b.file_hash, "changed": b.changed,
+             "created_by": b.created_by, "created_at": b.created_at.isoformat(),
+             "applied_at": b.applied_at.isoformat() if b.applied_at else None,
+             "rollback_reason": b.rollback_reason} for b in batch_domain.list_batches(db.session)]
+    if as_json:
+        echo_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['id']:>5} {r['status']:<12} {r['changed']:>6} {r['file']} {r['file_hash'][:12]}")
+
+
+@batches.command("rollback")
+@click.argument("batch_id", type=int)
+@click.option("--reason", required=True, help="Why the batch is rolled back (kept in the audit log).")
+@domain_errors
+def rollback_command(batch_id: int, reason: str) -> None:
+    """Roll back an applied batch (refused for records changed after it)."""
+    result = batch_domain.rollback(db.session, batch_id, reason=reason, actor="cli")
+    click.echo(f"Batch {result['batch']} rolled back: {result['restored']} records restored.")

@@ -1,0 +1,136 @@
+"""Administration: batch re-assignment (template, upload, preview, apply, rollback), users, audit log."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..domain import batches as batch_domain
+from ..domain.batch_template import template
+from ..domain.errors import N_, IpregError
+from ..domain.gazetteer import get_gazetteer
+from ..domain.users import create_user, disable_user, get_user, set_role
+from ..extensions import db
+from ..models import AuditEntry, User
+from ..models.user import ROLES
+from .security import actor_name, requires
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _new_provinces() -> list:
+    gaz = get_gazetteer(db.session)
+    return sorted((u for u in gaz.units.values() if u.vintage == "new" and u.level == "province"),
+                  key=lambda u: u.code)
+
+
+@bp.get("/")
+@requires("batch")
+def index():
+    return redirect(url_for("admin.batches"))
+
+
+@bp.get("/batches")
+@requires("batch")
+def batches():
+    return render_template("admin/batches.html", batches=batch_domain.list_batches(db.session),
+                           provinces=_new_provinces())
+
+
+@bp.get("/batches/template.<fmt>")
+@requires("batch")
+def batch_template(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise IpregError(N_("Unknown export format %(fmt)s: use csv or xlsx."), fmt=fmt)
+    province = (request.args.get("province") or "")[:2] or None
+    data = template(db.session, fmt, province, prefill=request.args.get("prefill") == "1")
+    return Response(data, mimetype=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename=ipreg-reassign-template.{fmt}"})
+
+
+@bp.post("/batches")
+@requires("batch")
+def upload():
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise IpregError(N_("Choose a file to upload."))
+    cfg = current_app.config
+    data = upload.read()
+    report = batch_domain.preview(db.session, data, upload.filename, actor=actor_name(),
+                                  max_rows=cfg["IPREG_MAX_ROWS"], max_cell_chars=cfg["IPREG_MAX_CELL_CHARS"],
+                                  max_bytes=cfg["MAX_CONTENT_LENGTH"], allow_future=cfg["IPREG_ALLOW_FUTURE_EFFECTIVE"])
+    if report["errors"]:
+        db.session.rollback()
+        return render_template("admin/report.html", report=report, filename=upload.filename), 400
+    return redirect(url_for("admin.batch", batch_id=report["batch"]))
+
+
+@bp.get("/batches/<int:batch_id>")
+@requires("batch")
+def batch(batch_id: int):
+    item = batch_domain.get_batch(db.session, batch_id)
+    changes = item.plan["changes"]
+    return render_template("admin/batch.html", batch=item, changes=changes,
+                           flags=sum(len(c["flags"]) for c in changes))
+
+
+@bp.post("/batches/<int:batch_id>/apply")
+@requires("batch")
+def apply(batch_id: int):
+    confirm = request.form.get("confirm", "").strip()
+    if not confirm.isdigit():
+        raise IpregError(N_("Type the number of records to change to confirm."))
+    result = batch_domain.apply(db.session, batch_id, confirm=int(confirm), actor=actor_name())
+    flash(_("Batch applied: %(n)d records changed, %(f)d flags resolved.", n=result["changed"],
+            f=result["flags_resolved"]), "info")
+    return redirect(url_for("admin.batch", batch_id=batch_id))
+
+
+@bp.post("/batches/<int:batch_id>/rollback")
+@requires("rollback")
+def rollback(batch_id: int):
+    result = batch_domain.rollback(db.session, batch_id, reason=request.form.get("reason", ""), actor=actor_name())
+    flash(_("Batch rolled back: %(n)d records restored.", n=result["restored"]), "info")
+    return redirect(url_for("admin.batch", batch_id=batch_id))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@requires("manage_users")
+def users():
+    valid = {u.code for u in _new_provinces()}
+    password = None
+    if request.method == "POST":
+        action = request.form.get("action")
+        if action == "create":
+            _user, password = create_user(db.session, request.form.get("username", ""), request.form.get("role", ""),
+                                           provinces=request.form.getlist("province"), valid_provinces=valid,
+                                           actor=actor_name())
+        elif action == "disable":
+            disable_user(db.session, get_user(db.session, request.form.get("username", "")), actor_name())
+        elif action == "set_role":
+            set_role(db.session, get_user(db.session, request.form.get("username", "")), request.form.get("role", ""),
+                     request.form.getlist("province"), valid, actor_name())
+        else:
+            raise IpregError(N_("Unknown action."))
+        db.session.commit()
+        flash(_("Saved."), "info")
+    rows = db.session.scalars(select(User).order_by(User.username)).all()
+    return render_template("admin/users.html", users=rows, roles=ROLES, provinces=_new_provinces(),
+                           password=password)
+
+
+@bp.get("/audit")
+@requires("audit")
+def audit_log():
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(100).offset((page - 1) * 100)
+    if request.args.get("action"):
+        stmt = stmt.where(AuditEntry.action.startswith(request.args["action"][:60]))
+    if request.args.get("outcome") in ("ok", "denied"):
+        stmt = stmt.where(AuditEntry.outcome == request.args["outcome"])
+    return render_template("admin/audit.html", entries=db.session.scalars(stmt).all(), page=page)
+

@@ -1,0 +1,322 @@
+"""Batch re-assignment: validation, the bad inputs of the issue, atomic apply, rollback, the template."""
+import io
+import json
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from conftest import csrf_token, login, make_user
+
+HEADER = ("kind,reg_no,role,new_party,new_party_kind,new_party_unit,decision_no,decision_date,effective_date,"
+          "note\n")
+GOOD = ("GI,00101,manager,Sở Khoa học và Công nghệ tỉnh Lào Cai,dost,15,12/QĐ-UBND,2025-07-20,2025-07-20,\n"
+        "GI,00017,manager,Sở Khoa học và Công nghệ tỉnh Ninh Bình,dost,Tỉnh Ninh Bình,7/QĐ-UBND,2025-07-21,"
+        "2025-07-21,\n")
+
+
+@pytest.fixture
+def flagged(loaded):
+    runner = loaded.test_cli_runner()
+    assert runner.invoke(args=["flags", "run"]).exit_code == 0
+    return loaded
+
+
+def state(app):
+    """Everything a batch may touch: record parties and versions, facts, flags, batches."""
+    from ipreg.extensions import db
+    from ipreg.models import Batch, Flag, RecordFact, Registration
+
+    with app.app_context():
+        regs = sorted((r.id, r.holder_id, r.manager_id) for r in db.session.scalars(select(Registration)))
+        flags = sorted((f.id, f.status, f.decision is None) for f in db.session.scalars(select(Flag)))
+        facts = db.session.scalar(select(func.count()).select_from(RecordFact).where(RecordFact.retracted_at.is_(None)))
+        batches = db.session.scalar(select(func.count()).select_from(Batch))
+        return regs, flags, facts, batches
+
+
+def cli(app, path, *flags):
+    result = app.test_cli_runner().invoke(args=["reassign", str(path), "--json", *flags])
+    return result.exit_code, json.loads(result.output[result.output.index("{"):])
+
+
+def test_cli_applies_and_reports(flagged, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(HEADER + GOOD, encoding="utf-8")
+    code, report = cli(flagged, path, "--dry-run")
+    assert code == 0 and report["changed"] == 2 and report["batch"] is None and report["errors"] == []
+    code, report = cli(flagged, path)
+    assert code == 0 and report["changed"] == 2 and isinstance(report["batch"], int)
+    shown = json.loads(flagged.test_cli_runner().invoke(args=["records", "show", "GI", "00017", "--json"]).output)
+    assert shown["manager"]["name"] == "Sở Khoa học và Công nghệ tỉnh Ninh Bình"
+    last = [h for h in shown["history"] if h["role"] == "manager"][-1]
+    assert last["decision_no"] == "7/QĐ-UBND" and last["valid_from"] == "2025-07-21" and last["batch_id"]
+    flag = next(f for f in shown["flags"] if f["rule"] == "MANAGER_BODY_ABOLISHED")
+    assert flag["status"] == "resolved" and flag["decision"]["batch"] == report["batch"]
+    code, again = cli(flagged, path)
+    assert code == 2 and "already applied" in again["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("row, column, message", [
+    ("GI,99999,manager,A,dost,15,1,2025-07-20,2025-07-20,", "reg_no", "No GI record"),
+    ("GI,00101,holder,A,dost,15,1,2025-07-20,2025-07-20,", "role", "holder of a geographical indication"),
+    ("GI,00101,owner,A,dost,15,1,2025-07-20,2025-07-20,", "role", "neither holder nor manager"),
+    ("GI,00101,manager,A,district_pc,15,1,2025-07-20,2025-07-20,", "new_party_kind", "no longer exist"),
+    ("GI,00101,manager,A,dost,10,1,2025-07-20,2025-07-20,", "new_party_unit", "no such unit"),
+    ("GI,00101,manager,A,dost,15,1,2025-07-20,2099-01-01,", "effective_date", "in the future"),
+    ("GI,00101,manager,A,dost,15,1,20/13/2025,2025-07-20,", "decision_date", "is not a date"),
+    ("GI,00101,manager,A,dost,15,,2025-07-20,2025-07-20,", "decision_no", "decision number is empty"),
+    ("GI,00101,manager,Ủy ban nhân dân huyện Mù Cang Chải,district_pc,,1,2025-07-20,2025-07-20,", "new_party_unit",
+     "empty"),
+])
+def test_each_row_problem_is_reported_and_nothing_written(flagged, tmp_path, row, column, message):
+    path = tmp_path / "r.csv"
+    path.write_text(HEADER + row + "\n", encoding="utf-8")
+    before = state(flagged)
+    code, report = cli(flagged, path)
+    assert code == 2
+    problem = next(e for e in report["errors"] if e["column"] == column)
+    assert message in problem["message"] and problem["row"] == 2 and problem.get("suggestion")
+    assert state(flagged) == before
+
+
+def test_duplicate_and_no_change_rows(flagged, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(HEADER + GOOD.splitlines()[0] + "\n" + GOOD.splitlines()[0] + "\n", encoding="utf-8")
+    code, report = cli(flagged, path)
+    assert code == 2 and any("appears again" in e["message"] for e in report["errors"])
+    path.write_text(HEADER + GOOD.splitlines()[0] + "\n", encoding="utf-8")
+    assert cli(flagged, path)[0] == 0
+    path.write_text(HEADER + GOOD.splitlines()[0] + "second file\n", encoding="utf-8")
+    code, report = cli(flagged, path)
+    assert code == 2 and "changes nothing" in report["errors"][0]["message"]
+
+
+def test_ambiguous_unit_names_are_refused_with_candidates(flagged, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(HEADER + "GI,00101,manager,UBND xã,commune_pc,Xã Tân Lập,1,2025-07-20,2025-07-20,\n",
+                    encoding="utf-8")
+    code, report = cli(flagged, path)
+    problem = report["errors"][0]
+    assert code == 2 and "ambiguous" in problem["message"] and len(problem["candidates"]) > 1
+
+
+def test_failure_half_way_changes_nothing(flagged, tmp_path):
+    from ipreg.domain import batches
+    from ipreg.extensions import db
+
+    with flagged.app_context():
+        report = batches.preview(db.session, (HEADER + GOOD).encode(), "r.csv", actor="t", max_rows=100,
+                                 max_cell_chars=2000, max_bytes=None)
+        before = state(flagged)
+        with pytest.raises(RuntimeError, match="injected"):
+            batches.apply(db.session, report["batch"], confirm=2, actor="t", fail_after=1)
+        db.session.rollback()
+    assert state(flagged) == before
+
+
+def test_apply_then_rollback_restores_records_and_flags_exactly(flagged):
+    from ipreg.domain import batches
+    from ipreg.extensions import db
+    from ipreg.models import AuditEntry
+
+    before = state(flagged)
+    with flagged.app_context():
+        report = batches.preview(db.session, (HEADER + GOOD).encode(), "r.csv", actor="admin", max_rows=100,
+                                 max_cell_chars=2000, max_bytes=None)
+        batch_id = report["batch"]
+        batches.apply(db.session, batch_id, confirm=2, actor="admin")
+    middle = state(flagged)
+    assert middle[0] != before[0] and middle[1] != before[1]
+    with flagged.app_context():
+        with pytest.raises(Exception, match="reason"):
+            batches.rollback(db.session, batch_id, reason="", actor="admin")
+        db.session.rollback()
+        batches.rollback(db.session, batch_id, reason="wrong decision number", actor="admin")
+        actions = list(db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "batch")))
+    after = state(flagged)
+    assert after[0] == before[0] and after[1] == before[1] and after[2] == before[2]
+    assert {"batch.apply", "batch.rollback"} <= set(actions)
+
+
+def test_conflicts_since_preview_and_after_apply_are_refused(flagged):
+    from ipreg.domain import batches
+    from ipreg.domain.errors import Conflict
+    from ipreg.domain.gazetteer import get_gazetteer
+    from ipreg.domain.recordals import change_details
+    from ipreg.extensions import db
+    from ipreg.models import Registration
+    from datetime import date
+
+    with flagged.app_context():
+        report = batches.preview(db.session, (HEADER + GOOD).encode(), "r.csv", actor="admin", max_rows=100,
+                                 max_cell_chars=2000, max_bytes=None)
+        reg = db.session.scalar(select(Registration).where(Registration.reg_no == "00017"))
+        change_details(db.session, get_gazetteer(db.session), reg, {"product": "Chuối ngự Đại Hoàng"}, date.today(),
+                       source="edit", actor="officer")
+        db.session.commit()
+        with pytest.raises(Conflict, match="00017"):
+            batches.apply(db.session, report["batch"], confirm=2, actor="admin")
+        db.session.rollback()
+        fresh = batches.preview(db.session, (HEADER + GOOD + "\n").encode(), "r2.csv", actor="admin", max_rows=100,
+                                max_cell_chars=2000, max_bytes=None)
+        batches.apply(db.session, fresh["batch"], confirm=2, actor="admin")
+        reg = db.session.scalar(select(Registration).where(Registration.reg_no == "00101"))
+        change_details(db.session, get_gazetteer(db.session), reg, {"notes": "edited"}, date.today(), source="edit",
+                       actor="officer")
+        db.session.commit()
+        with pytest.raises(Conflict, match="00101"):
+            batches.rollback(db.session, fresh["batch"], reason="x", actor="admin")
+
+
+# --- the web upload and the bad inputs of the issue ---------------------------------------------------
+
+@pytest.fixture
+def admin(flagged):
+    make_user(flagged, "boss", "admin")
+    client = flagged.test_client()
+    login(client, "boss")
+    return client
+
+
+def upload(client, name, content: bytes, content_type="application/octet-stream"):
+    token = csrf_token(client, "/admin/batches")
+    return client.post("/admin/batches", data={"csrf_token": token, "file": (io.BytesIO(content), name, content_type)},
+                       content_type="multipart/form-data")
+
+
+def xlsx(rows) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def rewrite_zip(data: bytes, replace: dict[str, bytes]) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
+    return out.getvalue()
+
+
+VALID_ROWS = [HEADER.strip().split(","), GOOD.splitlines()[0].split(",")]
+XXE = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&e;</t></si></sst>'
+BOMB = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+        + b']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>')
+
+
+def zip_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (150 * 1024 * 1024))
+    return out.getvalue()
+
+
+BAD_INPUTS = {
+    "wrong extension": ("r.txt.exe", (HEADER + GOOD).encode(), "Only .csv and .xlsx"),
+    "renamed binary": ("r.csv", b"\x7fELF\x02\x01\x01" + b"\x00" * 64, "binary"),
+    "empty file": ("r.csv", b"", "empty"),
+    "headers missing": ("r.csv", b"kind,reg_no\nGI,00101\n", "Missing columns"),
+    "headers duplicated": ("r.csv", (HEADER.strip() + ",kind\n" + GOOD).encode(), "appears twice"),
+    "other encoding": ("r.csv", (HEADER + GOOD).encode("utf-16"), "not a text file"),
+    "cp1258": ("r.csv", (HEADER + GOOD).encode("cp1258", errors="replace"), "not UTF-8"),
+    "external entities": ("r.xlsx", None, "cannot be read safely"),
+    "entity bomb": ("r.xlsx", None, "cannot be read safely"),
+    "zip bomb": ("r.xlsx", None, "zip bomb"),
+    "formula": ("r.xlsx", None, "formula"),
+    "csv formula": ("r.csv", (HEADER + GOOD.replace("12/QĐ-UBND", "=cmd|'/c calc'!A1", 1)).encode(), "formula"),
+    "10,000 characters": ("r.csv", (HEADER + GOOD.replace("2025-07-20,\n", "2025-07-20," + "x" * 10_000 + "\n", 1)
+                                    ).encode(), "characters"),
+    "unknown unit": ("r.csv", (HEADER + GOOD.replace(",15,", ",Xã Không Có,", 1)).encode(), "no such unit"),
+    "ambiguous name": ("r.csv", (HEADER + "GI,00101,manager,UBND,commune_pc,Xã Tân Lập,1,2025-07-20,2025-07-20,\n"
+                                 ).encode(), "ambiguous"),
+}
+
+
+def content_of(case: str, name: str, data):
+    if data is not None:
+        return data
+    base = xlsx(VALID_ROWS)
+    if case == "external entities":
+        return rewrite_zip(base, {"xl/sharedStrings.xml": XXE}) if "xl/sharedStrings.xml" in zipfile.ZipFile(
+            io.BytesIO(base)).namelist() else rewrite_zip(base, {"xl/worksheets/sheet1.xml": XXE})
+    if case == "entity bomb":
+        return rewrite_zip(base, {"xl/worksheets/sheet1.xml": BOMB})
+    if case == "zip bomb":
+        return zip_bomb()
+    if case == "formula":
+        return xlsx([VALID_ROWS[0], VALID_ROWS[1][:6] + ["=1+1"] + VALID_ROWS[1][7:]])
+    raise AssertionError(case)
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_uploads_are_refused_clearly_and_write_nothing(flagged, admin, case):
+    name, data, message = BAD_INPUTS[case]
+    before = state(flagged)
+    response = upload(admin, name, content_of(case, name, data))
+    assert response.status_code == 400, (case, response.status_code)
+    assert message in response.get_data(as_text=True), case
+    assert state(flagged) == before
+
+
+def test_too_many_rows_and_too_large_files(flagged, admin):
+    before = state(flagged)
+    many = HEADER + "GI,00101,manager,A,dost,15,1,2025-07-20,2025-07-20,\n" * 20_001
+    response = upload(admin, "r.csv", many.encode())
+    assert response.status_code == 400 and "the limit is 20000" in response.get_data(as_text=True)
+    flagged.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    response = upload(admin, "r.csv", b"x" * (2 * 1024 * 1024))
+    assert response.status_code == 413
+    assert state(flagged) == before
+
+
+def test_preview_confirm_apply_rollback_through_the_pages(flagged, admin):
+    response = upload(admin, "r.csv", (HEADER + GOOD).encode())
+    assert response.status_code == 302
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Ủy ban nhân dân huyện Lý Nhân" in page and "Sở Khoa học và Công nghệ tỉnh Ninh Bình" in page
+    batch_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    token = csrf_token(admin, f"/admin/batches/{batch_id}")
+    wrong = admin.post(f"/admin/batches/{batch_id}/apply", data={"csrf_token": token, "confirm": "3"})
+    assert wrong.status_code == 400
+    assert admin.post(f"/admin/batches/{batch_id}/apply", data={"csrf_token": token, "confirm": "2"}).status_code == 302
+    assert admin.post(f"/admin/batches/{batch_id}/rollback", data={"csrf_token": token, "reason": "test"}
+                      ).status_code == 302
+    assert "rolled back" in admin.get(f"/admin/batches/{batch_id}?lang=en").get_data(as_text=True)
+
+
+def test_template_is_bilingual_prefilled_and_round_trips(flagged, admin):
+    from openpyxl import load_workbook
+
+    data = admin.get("/admin/batches/template.xlsx?province=15&prefill=1").get_data()
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["reassign"]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert header[0] == "kind (Loại)" and "new_party (Chủ thể mới)" in header
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    assert "EXAMPLE" in rows[0][-1]
+    prefilled = rows[1:]
+    assert {r[1] for r in prefilled} >= {"00100", "00101"} and all(r[3] for r in prefilled)
+    assert "kinds" in book.sheetnames
+    # the usual path: drop the example, fill the decisions, upload
+    filled = [header] + [r[:6] + ["9/QĐ-UBND", "2025-07-20", "2025-07-20", r[9]] for r in prefilled]
+    response = upload(admin, "filled.xlsx", xlsx(filled))
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    csv_text = admin.get("/admin/batches/template.csv").get_data().decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("kind (Loại),reg_no (Số đăng ký)")
+
+
+def test_only_admins_reach_the_upload(flagged):
+    make_user(flagged, "officer", "ip_officer")
+    client = flagged.test_client()
+    login(client, "officer")
+    assert client.get("/admin/batches").status_code == 403
