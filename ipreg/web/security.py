@@ -21,7 +21,12 @@ PUBLIC = "public"  # routes anyone may open (log-in page, static files, health)
 
 
 def requires(permission: str):
-    """Declare and enforce the permission a view needs (``PUBLIC`` for none)."""
+    """Declare and enforce the permission a view needs (``PUBLIC`` for none).
+
+    For a provincial user, a route about one record or flag (``internal_id``, ``kind``/``reg_no`` or
+    ``flag_id`` in its URL) is refused here, before anything else runs, when the record is in another
+    province.
+    """
 
     def decorate(view):
         view.ipreg_permission = permission
@@ -30,12 +35,32 @@ def requires(permission: str):
         def wrapper(*args, **kwargs):
             if permission != PUBLIC and not can(permission):
                 deny()
+            _check_object_scope(kwargs)
             return view(*args, **kwargs)
 
         wrapper.ipreg_permission = permission
         return wrapper
 
     return decorate
+
+
+def _check_object_scope(kwargs: dict) -> None:
+    scope = current_scope()
+    if scope is None:
+        return
+    from ..domain.records import check_visible, find_by_internal_id, find_record  # noqa: PLC0415
+    from ..models import Flag  # noqa: PLC0415
+
+    reg = None
+    if "flag_id" in kwargs:
+        flag = db.session.get(Flag, kwargs["flag_id"])
+        reg = flag.registration if flag else None
+    elif "internal_id" in kwargs:
+        reg = find_by_internal_id(db.session, kwargs["internal_id"])
+    elif "reg_no" in kwargs and "kind" in kwargs:
+        reg = find_record(db.session, kwargs["kind"], kwargs["reg_no"])
+    if reg is not None:
+        check_visible(db.session, reg, scope)
 
 
 def current() -> User | None:

@@ -16,8 +16,8 @@ def init_api(app: Flask) -> None:
     api.init_app(app, spec_kwargs={"info": {"description": "Registry of Vietnamese GIs and collective and "
                                                            "certification marks across the 2025 reform."}})
     from ..security import exempt_api_from_csrf
-    from . import records, units
+    from . import flags, records, units
 
-    for module in (units, records):
+    for module in (units, records, flags):
         api.register_blueprint(module.blp)
         exempt_api_from_csrf(module.blp)

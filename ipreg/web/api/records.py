@@ -38,9 +38,9 @@ class RecordArgs(Schema):
 
 @blp.route("")
 class RecordList(MethodView):
+    @requires("read")
     @blp.arguments(SearchArgs, location="query")
     @blp.response(200)
-    @requires("read")
     def get(self, args):
         """Search records; ``items`` have the columns of the search screen."""
         query = RecordQuery(**{k: v for k, v in args.items() if v is not None}, scope=current_scope(),
@@ -52,9 +52,9 @@ class RecordList(MethodView):
 
 @blp.route("/<kind>/<path:reg_no>")
 class RecordItem(MethodView):
+    @requires("read")
     @blp.arguments(RecordArgs, location="query")
     @blp.response(200)
-    @requires("read")
     def get(self, args, kind: str, reg_no: str):
         """One record by kind and number (or internal id); ``?on=YYYY-MM-DD`` for its state on a date."""
         reg = find_record(db.session, kind, reg_no)

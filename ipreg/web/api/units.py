@@ -29,9 +29,9 @@ class ProjectArgs(Schema):
 
 @blp.route("/<code>")
 class UnitResource(MethodView):
+    @requires("read")
     @blp.arguments(VintageArgs, location="query", as_kwargs=True)
     @blp.response(200)
-    @requires("read")
     def get(self, code: str, vintage: str | None = None):
         """A unit with its successors and predecessors (keys as ``ipreg units show --json``)."""
         gaz = get_gazetteer(db.session)
@@ -40,9 +40,9 @@ class UnitResource(MethodView):
 
 @blp.route("/resolve")
 class ResolveResource(MethodView):
+    @requires("read")
     @blp.arguments(ResolveArgs, location="query", as_kwargs=True)
     @blp.response(200)
-    @requires("read")
     def get(self, q: str, vintage: str):
         """Resolve a name as officers write it: ``{"match": unit or null, "candidates": [...]}``."""
         return get_gazetteer(db.session).names.resolve(q, vintage).as_dict()
@@ -50,9 +50,9 @@ class ResolveResource(MethodView):
 
 @blp.route("/project")
 class ProjectResource(MethodView):
+    @requires("read")
     @blp.arguments(ProjectArgs, location="query", as_kwargs=True)
     @blp.response(200)
-    @requires("read")
     def get(self, codes: str):
         """Project old units onto the new ones (a district or province code stands for all its communes)."""
         gaz = get_gazetteer(db.session)

@@ -1,0 +1,148 @@
+"""``/api/v1/flags``: list flags and act on them (writes need an API token: ``Authorization: Bearer …``)."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ...domain.errors import N_, NotFound
+from ...domain.flag_queries import FlagQuery, flags_json
+from ...domain.flag_view import flag_dict, payloads
+from ...domain.gazetteer import get_gazetteer
+from ...domain.records import check_visible
+from ...domain.review import accept_flag, comment_flag, dismiss_flag, successor_options
+from ...domain.rules import RULES
+from ...domain.stats import statistics
+from ...extensions import db
+from ...models import Flag
+from ..security import actor_name, current_scope, requires
+
+blp = Blueprint("api_flags", __name__, url_prefix="/api/v1", description="Flags and their review")
+
+
+class FlagListArgs(Schema):
+    status = fields.String(load_default="open", validate=validate.OneOf(["open", "accepted", "dismissed",
+                                                                         "resolved", "all"]))
+    rule = fields.String(validate=validate.OneOf(sorted(RULES)))
+    severity = fields.String(validate=validate.OneOf(["high", "medium", "low"]))
+    province = fields.String(validate=validate.Regexp(r"^\d{2}$"))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class PartySchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class UnitRefSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=8))
+
+
+class SuccessorSchema(Schema):
+    party = fields.Nested(PartySchema, required=True)
+    unit = fields.Nested(UnitRefSchema, required=True)
+
+
+class AcceptSchema(Schema):
+    decision_no = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    decision_date = fields.Date()
+    effective_date = fields.Date()
+    choice = fields.Integer(validate=validate.Range(min=0, max=100),
+                            metadata={"description": "Index in [suggested] + candidates"})
+    successor = fields.Nested(SuccessorSchema)
+    version = fields.Integer(validate=validate.Range(min=1))
+    note = fields.String(validate=validate.Length(max=500))
+
+
+class DismissSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    version = fields.Integer(validate=validate.Range(min=1))
+
+
+class CommentSchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+
+
+def _flag(flag_id: int) -> Flag:
+    flag = db.session.get(Flag, flag_id)
+    if flag is None:
+        raise NotFound(N_("No such flag."))
+    check_visible(db.session, flag.registration, current_scope())
+    return flag
+
+
+def _json(flag: Flag) -> dict:
+    return flag_dict(flag, payloads(db.session, [flag])[flag.id])
+
+
+@blp.route("/flags")
+class FlagList(MethodView):
+    @requires("read_flags")
+    @blp.arguments(FlagListArgs, location="query")
+    @blp.response(200)
+    def get(self, args):
+        """Flags, most severe first (the keys of ``ipreg flags list --json``)."""
+        query = FlagQuery(status=None if args["status"] == "all" else args["status"], rule=args.get("rule"),
+                          severity=args.get("severity"), province=args.get("province"), scope=current_scope(),
+                          limit=args["per_page"], offset=(args["page"] - 1) * args["per_page"])
+        return flags_json(db.session, query)
+
+
+@blp.route("/flags/<int:flag_id>")
+class FlagItem(MethodView):
+    @requires("read_flags")
+    @blp.response(200)
+    def get(self, flag_id: int):
+        return _json(_flag(flag_id))
+
+
+@blp.route("/flags/<int:flag_id>/accept")
+class FlagAccept(MethodView):
+    @requires("review")
+    @blp.arguments(AcceptSchema)
+    @blp.response(200)
+    def post(self, body, flag_id: int):
+        """Accept the suggestion (or ``choice``/``successor``): records the change and resolves the flag."""
+        flag = _flag(flag_id)
+        choice = body.get("successor")
+        if choice is None and "choice" in body:
+            options = successor_options(payloads(db.session, [flag])[flag.id])
+            choice = options[body["choice"]] if body["choice"] < len(options) else None
+        accept_flag(db.session, get_gazetteer(db.session), flag, choice=choice, decision_no=body["decision_no"],
+                    decision_date=body.get("decision_date"), effective_date=body.get("effective_date"),
+                    actor=actor_name(), expected_version=body.get("version"), note=body.get("note"))
+        db.session.commit()
+        return _json(flag)
+
+
+@blp.route("/flags/<int:flag_id>/dismiss")
+class FlagDismiss(MethodView):
+    @requires("review")
+    @blp.arguments(DismissSchema)
+    @blp.response(200)
+    def post(self, body, flag_id: int):
+        flag = _flag(flag_id)
+        dismiss_flag(db.session, flag, body["reason"], actor_name(), expected_version=body.get("version"))
+        db.session.commit()
+        return _json(flag)
+
+
+@blp.route("/flags/<int:flag_id>/comments")
+class FlagComments(MethodView):
+    @requires("comment")
+    @blp.arguments(CommentSchema)
+    @blp.response(201)
+    def post(self, body, flag_id: int):
+        comment = comment_flag(db.session, _flag(flag_id), body["body"], actor_name())
+        db.session.commit()
+        return {"id": comment.id, "author": comment.author, "body": comment.body}
+
+
+@blp.route("/stats")
+class Stats(MethodView):
+    @requires("read_flags")
+    @blp.response(200)
+    def get(self):
+        """Records and flags per new province and per rule."""
+        return statistics(db.session, current_scope())
