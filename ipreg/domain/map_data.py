@@ -1,0 +1,74 @@
+"""What the maps show besides boundaries: records whose area touches a commune, open flags per commune.
+
+"Touches" means the area's projection reaches the new commune (whole or in part), computed from the
+area entries as everywhere else; the database only narrows the candidates to records that name one of
+the units the commune could be reached through.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import AreaEntry, Flag, RecordProvince, Registration
+from .areas import summarise
+from .gazetteer import Gazetteer, Unit
+from .records import entries_of
+
+
+def _visible(query, scope: list[str] | None, public_only: bool):
+    """Restrict a query on Registration to the user's provinces (new vintage) and, if anonymous, to granted."""
+    if scope is not None:
+        query = query.where(Registration.id.in_(select(RecordProvince.registration_id).where(
+            RecordProvince.vintage == "new", RecordProvince.province_code.in_(scope or ["--"]))))
+    if public_only:
+        query = query.where(Registration.status == "registered")
+    return query
+
+
+def _reached_through(gaz: Gazetteer, commune: Unit) -> set[int]:
+    """Every unit an area entry may name to reach ``commune``: itself, its province, its old communes and
+    their districts and provinces, and the new communes that share an old commune with it (``via``)."""
+    ids = {commune.id, gaz.by_key[("new", commune.province_code)].id}
+    for atom_id in gaz.atoms_of_new.get(commune.id, ()):
+        atom = gaz.units[atom_id]
+        ids.update((atom.id, gaz.by_key[("old", atom.province_code)].id))
+        if atom.parent_id:
+            ids.add(atom.parent_id)
+        ids.update(link.new_id for link in gaz.successors.get(atom_id, ()))
+    return ids
+
+
+def touching_records(session: Session, gaz: Gazetteer, commune: Unit, scope: list[str] | None,
+                     public_only: bool = False, limit: int = 50) -> tuple[list[Registration], int]:
+    """Records (visible to the user) whose area reaches the new commune; the first ``limit`` and the count."""
+    candidates = select(AreaEntry.registration_id).where(AreaEntry.unit_id.in_(_reached_through(gaz, commune)))
+    query = _visible(select(Registration).where(Registration.id.in_(candidates)), scope, public_only)
+    records = session.scalars(query.options(selectinload(Registration.area_entries))
+                              .order_by(Registration.name, Registration.id)).all()
+    found = [reg for reg in records
+             if any(c.unit.id == commune.id for c in summarise(gaz, entries_of(gaz, reg)).projection.new_units)]
+    return found[:limit], len(found)
+
+
+def flags_by_commune(session: Session, gaz: Gazetteer, province: Unit, communes: list[int],
+                     scope: list[str] | None, public_only: bool = False) -> dict[str, dict]:
+    """Per new commune of ``communes``: records whose area reaches it and their open flags."""
+    query = _visible(select(Registration).where(Registration.id.in_(
+        select(RecordProvince.registration_id).where(RecordProvince.vintage == province.vintage,
+                                                     RecordProvince.province_code == province.code))),
+        scope, public_only)
+    records = session.scalars(query.options(selectinload(Registration.area_entries))).all()
+    open_flags = dict(session.execute(
+        select(Flag.registration_id, func.count())
+        .where(Flag.status == "open", Flag.registration_id.in_(query.with_only_columns(Registration.id)))
+        .group_by(Flag.registration_id)).all())
+    wanted = set(communes)
+    counts: dict[str, dict] = defaultdict(lambda: {"records": 0, "open_flags": 0})
+    for reg in records:
+        for covered in summarise(gaz, entries_of(gaz, reg)).projection.new_units:
+            if covered.unit.id in wanted:
+                counts[covered.unit.code]["records"] += 1
+                counts[covered.unit.code]["open_flags"] += open_flags.get(reg.id, 0)
+    return dict(counts)

@@ -1,0 +1,98 @@
+"""The maps as a person uses them: Debian's Chromium driven by Playwright against a live server.
+
+Checks that layers are drawn, a tooltip shows, the console stays clean and no request leaves the app;
+screenshots go to test-artifacts/.
+"""
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTIFACTS, PASSWORD, make_user
+from webgeo_cache import shared_cache_dir
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium at /usr/bin/chromium")]
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def server(loaded, tmp_path_factory):
+    """The sample app, with flags run, served on a free local port."""
+    from werkzeug.serving import make_server
+
+    from ipreg.domain.flags import run_registry
+    from ipreg.extensions import db
+    from ipreg.spatial.webgeo import get_webgeo
+
+    loaded.config["IPREG_CACHE_DIR"] = str(shared_cache_dir(tmp_path_factory))
+    with loaded.app_context():
+        run_registry(db.session)
+        db.session.commit()
+        get_webgeo(db.session, loaded.config["IPREG_CACHE_DIR"]).prepare()  # as `ipreg maps prepare` does
+    make_user(loaded, "officer", "ip_officer")
+    httpd = make_server("127.0.0.1", 0, loaded, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}", loaded
+    httpd.shutdown()
+    thread.join()
+
+
+def record_id(app, reg_no: str) -> str:
+    from ipreg.extensions import db
+    from ipreg.models import Registration
+
+    with app.app_context():
+        return db.session.query(Registration).filter_by(reg_no=reg_no).one().internal_id
+
+
+def hover(path, event: str) -> None:
+    """Send ``event`` to a drawn shape at the middle of its box (the shape's own point may be hidden)."""
+    box = path.bounding_box()
+    path.dispatch_event(event, {"clientX": box["x"] + box["width"] / 2, "clientY": box["y"] + box["height"] / 2,
+                                "bubbles": True})
+
+
+def test_maps_draw_offline_without_errors(server):
+    base, app = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    pages = [("record", f"/maps/records/{record_id(app, '00055')}?lang=en"), ("province", "/maps/provinces/new/22"),
+             ("overview", "/maps/")]
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(base + "/login")
+        page.fill("input[name=username]", "officer")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        errors, requests = [], []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("request", lambda request: requests.append(request.url))
+        for name, url in pages:
+            page.goto(base + url)
+            page.wait_for_selector("html[data-map-ready]", timeout=30_000)
+            drawn = page.locator("path.leaflet-interactive")
+            assert drawn.count() > 10, name
+            assert page.locator(".leaflet-control-layers-overlays label").count() >= 2
+            assert page.locator(".map-legend").is_visible()
+            hover(drawn.nth(drawn.count() // 2), "mouseover")
+            page.wait_for_selector(".leaflet-tooltip", timeout=5_000)
+            assert page.locator(".leaflet-tooltip strong").count() >= 1, name
+            page.screenshot(path=str(ARTIFACTS / f"map-{name}.png"))
+        assert page.goto(base + "/maps/provinces/new/22").ok
+        page.wait_for_selector("html[data-map-ready]", timeout=30_000)
+        hover(page.locator("path.leaflet-interactive").first, "click")  # a commune: its popup
+        page.wait_for_selector(".leaflet-popup-content .map-popup", timeout=10_000)
+        page.screenshot(path=str(ARTIFACTS / "map-province-popup.png"))
+        browser.close()
+    assert errors == []
+    outside = [u for u in requests if not u.startswith(base + "/") and not u.startswith("data:")]
+    assert outside == []
+    assert any("/maps/layers.geojson" in u for u in requests) and any("/static/vendor/leaflet/" in u for u in requests)
