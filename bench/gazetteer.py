@@ -46,7 +46,7 @@ def run(smoke: bool = False) -> list[Figure]:
 
     from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
-    from ipreg.models import AdminUnit, Succession
+    from ipreg.models import Succession
 
     with app.app_context():
         gaz = get_gazetteer(db.session)

@@ -44,7 +44,7 @@ def build(target: Path) -> Path:
                             "province_code": [u.province_code for u in new_communes]},
                            geometry=new_cells, crs=4326)
     new.to_file(target / "new" / "communes.geojson", driver="GeoJSON")
-    new.dissolve("province_code").reset_index().rename(columns={"province_code": "code"})[["code", "geometry"]] \
+    new[["province_code", "geometry"]].dissolve("province_code").reset_index().rename(columns={"province_code": "code"})[["code", "geometry"]] \
         .to_file(target / "new" / "provinces.geojson", driver="GeoJSON")
     old_cells = cells(old_communes)
     old = gpd.GeoDataFrame({"district": [u.parent_code for u in old_communes],

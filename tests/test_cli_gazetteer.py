@@ -3,9 +3,8 @@ import json
 import shutil
 
 import pytest
-from flask_migrate import upgrade
 
-from conftest import ROOT, make_app, real_geodata
+from conftest import make_app, real_geodata
 
 
 def run(runner, *args):

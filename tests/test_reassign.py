@@ -181,7 +181,8 @@ def admin(flagged):
 
 def upload(client, name, content: bytes, content_type="application/octet-stream"):
     token = csrf_token(client, "/admin/batches")
-    return client.post("/admin/batches", data={"csrf_token": token, "file": (io.BytesIO(content), name, content_type)},
+    # ?lang=en: the assertions read the English messages (Vietnamese is the default; see test_i18n.py)
+    return client.post("/admin/batches?lang=en", data={"csrf_token": token, "file": (io.BytesIO(content), name, content_type)},
                        content_type="multipart/form-data")
 
 

@@ -7,10 +7,11 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
-    from . import batches, flags, gazetteer, records, setup, units, users
+    from . import batches, flags, gazetteer, maps, records, serve, setup, units, users
 
     for command in (setup.init_command, setup.demo_command, units.units, gazetteer.gazetteer, records.records,
-                    users.users, flags.flags, batches.reassign_command, batches.batches):
+                    users.users, flags.flags, batches.reassign_command, batches.batches, serve.serve_command,
+                    serve.worker_command, serve.jobs, serve.backup_command, maps.maps):
         app.cli.add_command(command)
 
 

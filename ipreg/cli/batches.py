@@ -10,7 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from ..domain import batches as batch_domain
 from ..extensions import db
-from .common import domain_errors, echo_json, json_option
+from .common import domain_errors, echo_json, json_option, read_input
 
 
 def _print(report: dict, as_json: bool) -> None:
@@ -37,11 +37,7 @@ def _print(report: dict, as_json: bool) -> None:
 @domain_errors
 def reassign_command(file: Path, dry_run: bool, as_json: bool) -> None:
     """Re-assign holders/managers from a file: validated row by row, applied in one transaction."""
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        click.echo(f"Error: cannot read {file}: {exc.strerror}", err=True)
-        sys.exit(2)
+    data = read_input(file)
     cfg = current_app.config
     report = batch_domain.preview(db.session, data, file.name, actor="cli", max_rows=cfg["IPREG_MAX_ROWS"],
                                   max_cell_chars=cfg["IPREG_MAX_CELL_CHARS"], max_bytes=cfg["MAX_CONTENT_LENGTH"],

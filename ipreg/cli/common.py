@@ -49,4 +49,13 @@ def domain_errors(func):
     return wrapper
 
 
+def read_input(path) -> bytes:
+    """The bytes of an input file, or a message and exit code 2 when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        click.echo(f"Error: cannot read {path}: {exc.strerror}", err=True)
+        sys.exit(2)
+
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

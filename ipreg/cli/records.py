@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -13,7 +12,7 @@ from ..domain.gazetteer import get_gazetteer
 from ..domain.records import describe_record, find_record
 from ..extensions import db
 from ..importers.records import ImportReport, import_records
-from .common import domain_errors, echo_json, json_option
+from .common import domain_errors, echo_json, json_option, read_input
 
 
 @click.group("records", cls=AppGroup)
@@ -41,11 +40,7 @@ def print_report(report: ImportReport, as_json: bool) -> None:
 
 
 def run_import(path: Path, dry_run: bool, partial: bool, as_json: bool) -> ImportReport:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        click.echo(f"Error: cannot read {path}: {exc.strerror}", err=True)
-        sys.exit(2)
+    data = read_input(path)
     cfg = current_app.config
     report = import_records(db.session, data, path.name, dry_run=dry_run, partial=partial, actor="cli",
                             max_rows=cfg["IPREG_MAX_ROWS"], max_cell_chars=cfg["IPREG_MAX_CELL_CHARS"],

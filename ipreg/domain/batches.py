@@ -19,7 +19,7 @@ from ..importers.reassign import RowChange, file_problem, read_reassignment, val
 from ..importers.values import Problem
 from ..models import Batch, Flag, RecordFact, Registration
 from .audit import audit
-from .errors import N_, Conflict, IpregError, NotFound
+from .errors import N_, Conflict, IpregError, Message, NotFound
 from .flag_view import payloads
 from .flags import refresh_record_flags
 from .gazetteer import Gazetteer, get_gazetteer
@@ -29,6 +29,7 @@ from .recordals import PartyChange, record_party_changes
 from .records import refresh_derived_many
 from .review import PARTY_RULES
 
+STATUS_WORDS = {"previewed": N_("previewed"), "applied": N_("applied"), "rolled_back": N_("rolled back")}
 FLAG_COLUMNS = ("status", "reason_vi", "reason_en", "suggested", "candidates", "evidence", "closed_at",
                 "closed_reason", "decision", "assignee_id", "fingerprint", "severity", "version", "updated_at")
 
@@ -107,7 +108,7 @@ def apply(session: Session, batch_id: int, *, confirm: int | None, actor: str | 
     plan = batch.plan["changes"]
     if batch.status != "previewed":
         raise Conflict(N_("Batch %(id)d is %(status)s; only a previewed batch can be applied."), id=batch.id,
-                       status=batch.status)
+                       status=Message(STATUS_WORDS.get(batch.status, batch.status)))
     if confirm is not None and int(confirm) != len(plan):
         raise IpregError(N_("Type the number of records to change (%(n)d) to confirm."), n=len(plan))
     twin = session.scalar(select(Batch.id).where(Batch.file_hash == batch.file_hash, Batch.applied_at.is_not(None)))
@@ -176,7 +177,7 @@ def rollback(session: Session, batch_id: int, *, reason: str, actor: str | None)
     batch = get_batch(session, batch_id)
     if batch.status != "applied":
         raise Conflict(N_("Batch %(id)d is %(status)s; only an applied batch can be rolled back."), id=batch.id,
-                       status=batch.status)
+                       status=Message(STATUS_WORDS.get(batch.status, batch.status)))
     reason = (reason or "").strip()
     if not reason:
         raise IpregError(N_("Give the reason for the rollback."))

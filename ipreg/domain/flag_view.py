@@ -9,10 +9,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Flag, Registration
+from .errors import N_, NotFound
+from .records import check_visible
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 GONE = {"reason_vi": "Nguyên nhân không còn.", "reason_en": "The cause is gone.", "suggested": None,
         "candidates": [], "evidence": {}}
+
+
+def find_flag(session: Session, flag_id: int, scope: list[str] | None) -> Flag:
+    """A flag by id, refused (like its record) outside the user's provinces."""
+    flag = session.get(Flag, flag_id)
+    if flag is None:
+        raise NotFound(N_("No such flag."))
+    check_visible(session, flag.registration, scope)
+    return flag
 
 
 def stored_payload(flag: Flag) -> dict | None:

@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ..database import begin_write, insert_rows
-from ..models import AreaEntry, Flag, FlagRun, Party, Registration
+from ..models import Flag, FlagRun, Party, Registration
 from .areas import Entry, summarise
 from .audit import audit
 from .gazetteer import Gazetteer, get_gazetteer

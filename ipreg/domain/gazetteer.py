@@ -6,7 +6,6 @@ The snapshot is rebuilt when a new gazetteer load is committed (``gazetteer_load
 """
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import AdminUnit, GazetteerLoad, Succession
-from .errors import N_, IpregError, NotFound
+from ..snapshots import VersionedCache
+from .errors import N_, IpregError, NotFound, vintage_word
 from .reform import vintage_on
 
 
@@ -108,7 +108,8 @@ class Gazetteer:
                 raise IpregError(N_("Unknown vintage %(vintage)s: use old or new"), vintage=vintage)
             unit = self.by_key.get((vintage, code))
             if unit is None:
-                raise NotFound(N_("No unit of vintage %(vintage)s has code %(code)s"), vintage=vintage, code=code)
+                raise NotFound(N_("No unit of vintage %(vintage)s has code %(code)s"), vintage=vintage_word(vintage),
+                               code=code)
             return unit
         found = [u for v in ("old", "new") if (u := self.by_key.get((v, code)))]
         if not found:
@@ -232,23 +233,13 @@ def _interval(unit: Unit) -> str:
     return f"from {unit.valid_from.isoformat()}" if unit.valid_from else "new"
 
 
-_CACHE: dict[str, Gazetteer] = {}
-_CACHE_LOCK = threading.Lock()
+_SNAPSHOTS: VersionedCache[Gazetteer] = VersionedCache()
 
 
 def get_gazetteer(session: Session) -> Gazetteer:
     """The snapshot for the session's database, rebuilt only after a new gazetteer load."""
     version = session.scalar(select(func.max(GazetteerLoad.id))) or 0
-    key = str(session.get_bind().url)
-    cached = _CACHE.get(key)
-    if cached is not None and cached.version == version:
-        return cached
-    with _CACHE_LOCK:
-        cached = _CACHE.get(key)
-        if cached is None or cached.version != version:
-            cached = _build(session, version)
-            _CACHE[key] = cached
-    return cached
+    return _SNAPSHOTS.get(str(session.get_bind().url), version, lambda: _build(session, version))
 
 
 def _build(session: Session, version: int) -> Gazetteer:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from .errors import N_, Message, vintage_word
 from .text import canonical_tones, fold, nfc
 
 # Folded type words → (canonical type, levels it can name). Longest first when matching.
@@ -141,7 +142,7 @@ class NameIndex:
         if head.type and head.type != unit.type:
             # Same level (a town became a ward, a district a town) costs less than another level.
             score -= 0.1 if unit.level in _LEVELS_OF_TYPE[head.type] else 0.25
-            why.append(f"type is {unit.type}, not {head.type}")
+            why.append(Message(N_("type is %(actual)s, not %(given)s"), actual=unit.type, given=head.type))
         ancestors = self._ancestors(unit)
         for part in rest:
             hit = [a for a in ancestors if self._slugs[a.id] == part.slug and (not part.type or part.type == a.type)]
@@ -150,27 +151,29 @@ class NameIndex:
             near = [a for a in ancestors if self._slugs[a.id] == part.slug]
             if near:
                 score -= 0.05
-                why.append(f"{part.text}: type differs")
+                why.append(Message(N_("%(part)s: type differs"), part=part.text))
             elif any(a.level == "province" for a in ancestors) and _names_province(part, ancestors, self._slugs):
                 continue
             else:
                 level = "province" if part.type in ("Tỉnh",) else "district"
                 score -= 0.3 if level == "province" or not any(a.level == "district" for a in ancestors) else 0.1
-                why.append(f"not in {part.text}")
+                why.append(Message(N_("not in %(part)s"), part=part.text))
         return score, why
 
     def resolve(self, text: str, vintage: str, levels: tuple[str, ...] | None = None, limit: int = 5) -> Resolution:
         query = (text or "").strip()
         parts = parse(query)
         if not parts:
-            return Resolution(query, None, [], "Empty unit name")
+            return Resolution(query, None, [], Message(N_("Empty unit name")))
         head, rest = parts[0], parts[1:]
         code = head.text if head.type is None else ""
         if code.isdigit():
             unit = self.gaz.by_key.get((vintage, code))
             if unit and (not levels or unit.level in levels):
-                return Resolution(query, unit, [Candidate(unit, 1.0, self.gaz.path(unit))], "Matched by code")
-            return Resolution(query, None, [], f"No {vintage} unit has code {code}")
+                return Resolution(query, unit, [Candidate(unit, 1.0, self.gaz.path(unit))],
+                                  Message(N_("Matched by code")))
+            return Resolution(query, None, [], Message(N_("No %(vintage)s unit has code %(code)s"),
+                                                      vintage=vintage_word(vintage), code=code))
         pool = [u for u in self.by_slug.get((vintage, head.slug), ()) if not levels or u.level in levels]
         if head.type:
             allowed = _LEVELS_OF_TYPE[head.type]
@@ -184,19 +187,22 @@ class NameIndex:
             exact = [t for t in exact if canonical_tones(t[0].short_name).casefold() == toned] or exact
         if len(exact) == 1:
             unit = exact[0][0]
-            return Resolution(query, unit, [Candidate(unit, 1.0, self.gaz.path(unit))], "Matched")
+            return Resolution(query, unit, [Candidate(unit, 1.0, self.gaz.path(unit))], Message(N_("Matched")))
         if len(exact) > 1:
             cands = [Candidate(u, s, self.gaz.path(u), w) for u, s, w in exact[:limit]]
             return Resolution(query, None, cands,
-                              f"Ambiguous: {len(exact)} units are named {head.text!r}; add the district or province")
+                              Message(N_("Ambiguous: %(count)d units are named %(name)r; add the district or province"),
+                                      count=len(exact), name=head.text))
         cands = [Candidate(u, s, self.gaz.path(u), w) for u, s, w in judged]
         if len(cands) < limit:
             cands += self._fuzzy(head, rest, vintage, levels, {c.unit.id for c in cands}, limit)
         cands.sort(key=lambda c: (-c.score, c.unit.code))
         cands = cands[:limit]
         if not cands:
-            return Resolution(query, None, [], f"No {vintage} unit is named like {head.text!r}")
-        return Resolution(query, None, cands, f"No exact match for {query!r}; closest candidates listed")
+            return Resolution(query, None, [], Message(N_("No %(vintage)s unit is named like %(name)r"),
+                                                       vintage=vintage_word(vintage), name=head.text))
+        return Resolution(query, None, cands,
+                          Message(N_("No exact match for %(query)r; closest candidates listed"), query=query))
 
     def search(self, text: str, vintage: str, limit: int = 20) -> Resolution:
         """Search box: a code, a resolvable name, or words that all occur in a unit's full path."""
@@ -232,7 +238,7 @@ class NameIndex:
                 continue
             seen.add(unit.id)
             score, why = self._judge(unit, head, rest)
-            why.insert(0, f"name similar ({similarity:.0f}%)")
+            why.insert(0, Message(N_("name similar (%(percent)s%%)"), percent=f"{similarity:.0f}"))
             out.append(Candidate(unit, score * similarity / 100 * 0.9, self.gaz.path(unit), why))
         return out
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..database import insert_rows
 from ..models import Party, RecordFact, Registration
@@ -32,11 +33,22 @@ def check_version(reg: Registration, expected: int | None) -> None:
                        record=reg.reg_no or reg.internal_id, seen=expected, now=reg.version)
 
 
+def flush_or_conflict(session: Session, reg: Registration) -> None:
+    """Write pending changes; the version column refuses them if someone else changed the record first."""
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise Conflict(N_("Record %(record)s was changed by someone else at the same time; nothing was "
+                          "saved. Reload it and check the change."), record=reg.reg_no or reg.internal_id) from None
+
+
 def _record(session: Session, reg: Registration, role: str, before, after, valid_from: date, *, source: str,
             actor: str | None, decision_no=None, decision_date=None, batch_id=None, flag_id=None,
             note=None, document=None) -> RecordFact:
     now = utcnow()
     reg.updated_at = now  # touches the row, so that its version moves even when only the area changed
+    flush_or_conflict(session, reg)
     row = fact_row(reg.id, role, after, valid_from, source=source, actor=actor, recorded_at=now,
                    decision_no=decision_no, decision_date=decision_date, batch_id=batch_id, flag_id=flag_id,
                    note=note)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..models import Flag, FlagComment, Party, Registration, User
 from .areas import entries_for_reexpression, summarise
 from .audit import audit
-from .errors import N_, Conflict, IpregError
+from .errors import N_, Conflict, IpregError, Message
 from .flag_view import payloads
 from .flags import refresh_record_flags
 from .gazetteer import Gazetteer
@@ -33,7 +33,7 @@ def _check_open(flag: Flag, expected_version) -> None:
     if expected_version is not None and int(expected_version) != flag.version:
         raise Conflict(N_("This flag was changed by someone else since you opened it; reload it."))
     if flag.status != "open":
-        raise Conflict(N_("This flag is already %(status)s."), status=flag.status)
+        raise Conflict(N_("This flag is already %(status)s."), status=Message(flag.status))
 
 
 def keep_words(session: Session, flag: Flag) -> dict:
@@ -61,7 +61,7 @@ def _successor_party(session: Session, gaz: Gazetteer, choice: dict) -> Party:
         raise IpregError(N_("The successor's unit %(code)s is not a unit from 2025-07-01."), code=code or "")
     level = KIND_LEVEL.get(kind)
     if level and unit.level != level:
-        raise IpregError(N_("A %(kind)s belongs to a %(level)s, not to %(unit)s."), kind=kind, level=level,
+        raise IpregError(N_("A %(kind)s belongs to a %(level)s, not to %(unit)s."), kind=kind, level=Message(level),
                          unit=unit.name)
     return session.get(Party, PartyBook(session).id_for(name, kind, unit.id))
 

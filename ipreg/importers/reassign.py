@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..domain.errors import IpregError, N_
+from ..domain.errors import IpregError, Message, N_
 from ..domain.gazetteer import Gazetteer, Unit
 from ..domain.parties import KIND_LEVEL, party_key
 from ..domain.text import fold, nfc
@@ -134,14 +134,14 @@ def validate_rows(session: Session, gaz: Gazetteer, table: Table, *, today: date
             key = (record.id, role)
             if key in seen:
                 error("reg_no", N_("Record %(value)s appears again for the %(role)s (first in row %(first)d)"),
-                      N_("Keep one row per record and role."), role=role, first=seen[key])
+                      N_("Keep one row per record and role."), role=Message(role), first=seen[key])
             else:
                 seen[key] = line
             if unit is not None and party_kind:
                 current = record.holder if role == "holder" else record.manager
                 if current is not None and current.key == party_key(name, party_kind, unit.id):
                     error("new_party", N_("The row changes nothing: %(value)s is already the %(role)s"),
-                          N_("Remove the row."), role=role)
+                          N_("Remove the row."), role=Message(role))
         errors = [p for p in found if p.severity == "error"]
         problems.extend(found)
         if not errors and record is not None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..database import begin_write
 from ..domain.areas import Entry
 from ..domain.audit import audit_many, audit_row
-from ..domain.errors import IpregError, N_
+from ..domain.errors import IpregError, Message, N_
 from ..domain.gazetteer import Gazetteer, Unit, get_gazetteer
 from ..domain.history import fact_row, utcnow
 from ..domain.parties import KIND_LEVEL, PartyBook, infer_kind, is_state, party_key, party_value
@@ -185,10 +185,10 @@ class RowValidator:
         unit_text = row.get(f"{role}_unit", "").strip()
         if not name:
             if required:
-                found.append(Problem(line, role, "", N_("The %(role)s is empty"), {"role": role}))
+                found.append(Problem(line, role, "", N_("The %(role)s is empty"), {"role": Message(role)}))
             elif kind_text or unit_text:
                 found.append(Problem(line, role, "", N_("A %(role)s kind or unit is given without a name"),
-                                     {"role": role}))
+                                     {"role": Message(role)}))
             return None
         kind = kind_text.lower()
         if not kind:

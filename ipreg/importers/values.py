@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..domain.errors import N_
+from ..domain.errors import N_, Message
 from ..domain.gazetteer import Gazetteer, Unit
 from ..domain.text import fold
 
@@ -38,8 +38,9 @@ class Problem:
     suggestion: str | None = None  # what to do about it (a msgid), for the re-assignment report
 
     @property
-    def message(self) -> str:
-        return self.msgid % self.params if self.params else self.msgid
+    def message(self) -> Message:
+        """The English text; a ``Message``, so that the web pages show it in the interface language."""
+        return Message(self.msgid, **self.params)
 
     def as_dict(self) -> dict:
         out = {"row": self.row, "column": self.column, "value": self.value, "message": self.message,
@@ -125,7 +126,7 @@ class UnitResolver:
             second = same_name[1].score if len(same_name) > 1 else 0.0
             if top.score >= self.ACCEPT_SCORE and second <= top.score - self.MARGIN:
                 return (top.unit, N_("%(value)s read as %(path)s (%(code)s): %(why)s"),
-                        {"path": top.path, "code": top.unit.code, "why": "; ".join(top.why)}, candidates)
+                        {"path": top.path, "code": top.unit.code, "why": Message.join("; ", top.why)}, candidates)
         if cands and cands[0].score >= 1.0:
             return None, N_("%(value)s is ambiguous: %(count)d units have this name; add the district or province"), \
                 {"count": len(cands)}, candidates

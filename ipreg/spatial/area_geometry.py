@@ -14,6 +14,7 @@ import shapely
 from ..domain.areas import AreaSummary
 from ..domain.gazetteer import Gazetteer
 from .projection import to_equal_area
+from .queries import units_touching
 from .store import GeometryStore
 
 SLIVER_SHARE = 0.02  # overlaps under 2 % of a unit are border noise between surveys, not coverage
@@ -56,19 +57,10 @@ def draw_area(gaz: Gazetteer, summary: AreaSummary, store: GeometryStore) -> Dra
     return DrawnArea(shapely.union_all(pieces, grid_size=1e-6), not missing, missing)
 
 
-def compare_polygon(gaz: Gazetteer, summary: AreaSummary, polygon, store: GeometryStore) -> dict:
+def compare_polygon(session, gaz: Gazetteer, summary: AreaSummary, polygon, store: GeometryStore) -> dict:
     """Where an uploaded polygon and the unit list disagree: units outside it, units it adds, areas."""
-    tree, ids, geoms = store.tree("new", "commune")
-    hits = tree.query(polygon, predicate="intersects")
     listed = {c.unit.id: c for c in summary.projection.new_units}
-    touched = {}
-    if len(hits):
-        inter = to_equal_area(shapely.intersection(geoms[hits], polygon))
-        full = to_equal_area(geoms[hits])
-        for unit_id, part_area, unit_area in zip(ids[hits].tolist(), shapely.area(inter), shapely.area(full)):
-            share = part_area / unit_area if unit_area else 0.0
-            if share >= SLIVER_SHARE:
-                touched[unit_id] = share
+    touched = {i: share for i, share in units_touching(session, store, polygon).items() if share >= SLIVER_SHARE}
     extra = [{"code": gaz.units[i].code, "name": gaz.units[i].name, "share": round(s, 3)}
              for i, s in sorted(touched.items()) if i not in listed]
     outside = [{"code": c.unit.code, "name": c.unit.name} for i, c in sorted(listed.items()) if i not in touched]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import AdminUnit
+from ..snapshots import VersionedCache
 
 
 class GeometryStore:
@@ -39,20 +40,15 @@ class GeometryStore:
         return self._trees[key], ids, geoms
 
 
-_STORES: dict[str, GeometryStore] = {}
-_LOCK = threading.Lock()
+_STORES: VersionedCache[GeometryStore] = VersionedCache()
 
 
 def get_store(session: Session, version: int) -> GeometryStore:
-    key = str(session.get_bind().url)
-    store = _STORES.get(key)
-    if store is not None and store.version == version:
-        return store
-    with _LOCK:
-        store = _STORES.get(key)
-        if store is None or store.version != version:
-            rows = session.execute(select(AdminUnit.id, AdminUnit.vintage, AdminUnit.level, AdminUnit.geom)
-                                   .where(AdminUnit.minx.is_not(None))).all()
-            store = GeometryStore([tuple(r) for r in rows], version)
-            _STORES[key] = store
-    return store
+    """The unit polygons of the session's database for a gazetteer version (parsed once per process)."""
+
+    def build() -> GeometryStore:
+        rows = session.execute(select(AdminUnit.id, AdminUnit.vintage, AdminUnit.level, AdminUnit.geom)
+                               .where(AdminUnit.minx.is_not(None))).all()
+        return GeometryStore([tuple(r) for r in rows], version)
+
+    return _STORES.get(str(session.get_bind().url), version, build)

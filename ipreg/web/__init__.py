@@ -9,20 +9,25 @@ NAV = (
     ("review.queue", _l("Review"), "read_flags"),
     ("review.stats", _l("Statistics"), "read_flags"),
     ("units.search", _l("Units"), "read"),
+    ("maps.overview", _l("Maps"), "read"),
     ("admin.batches", _l("Batch re-assignment"), "batch"),
+    ("admin.import_records", _l("Import"), "import"),
+    ("admin.gazetteer", _l("Gazetteer"), "gazetteer"),
     ("admin.users", _l("Users"), "manage_users"),
     ("admin.audit_log", _l("Audit log"), "audit"),
+    ("jobs.index", _l("Jobs"), "jobs"),
 )
 
 
 def register_web(app: Flask) -> None:
-    from . import admin, auth, errors, i18n, main, records, review, security, units
-    from .api import init_api
+    from . import admin, auth, errors, i18n, jobs, main, maps, records, review, security, units
+    from .api import init_api, install_converters
 
+    install_converters(app)
     i18n.init_i18n(app)
     security.init_security(app)
     init_api(app)
     errors.register(app)  # after the API, so that its handlers answer every error in one format
-    for module in (main, auth, units, records, review, admin):
+    for module in (main, auth, units, records, review, admin, jobs, maps):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["nav_items"] = lambda: [(e, str(label)) for e, label, perm in NAV if security.can(perm)]

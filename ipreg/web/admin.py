@@ -1,6 +1,8 @@
 """Administration: batch re-assignment (template, upload, preview, apply, rollback), users, audit log."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -11,8 +13,12 @@ from ..domain.errors import N_, IpregError
 from ..domain.gazetteer import get_gazetteer
 from ..domain.users import create_user, disable_user, get_user, set_role
 from ..extensions import db
-from ..models import AuditEntry, User
+from ..domain.gazetteer_load import unit_counts
+from ..domain.jobs import upload_path
+from ..importers.tabular import sniff
+from ..models import AuditEntry, GazetteerLoad, User
 from ..models.user import ROLES
+from .jobs import redirect_to, start_job
 from .security import actor_name, requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -78,13 +84,15 @@ def batch(batch_id: int):
 @bp.post("/batches/<int:batch_id>/apply")
 @requires("batch")
 def apply(batch_id: int):
+    """Checked here (the count typed, the status); applied by the job worker in one transaction."""
     confirm = request.form.get("confirm", "").strip()
-    if not confirm.isdigit():
-        raise IpregError(N_("Type the number of records to change to confirm."))
-    result = batch_domain.apply(db.session, batch_id, confirm=int(confirm), actor=actor_name())
-    flash(_("Batch applied: %(n)d records changed, %(f)d flags resolved.", n=result["changed"],
-            f=result["flags_resolved"]), "info")
-    return redirect(url_for("admin.batch", batch_id=batch_id))
+    batch = batch_domain.get_batch(db.session, batch_id)
+    if not confirm.isdigit() or int(confirm) != len(batch.plan["changes"]):
+        raise IpregError(N_("Type the number of records to change (%(n)d) to confirm."), n=len(batch.plan["changes"]))
+    if batch.status != "previewed":
+        raise IpregError(N_("Batch %(id)d is %(status)s; only a previewed batch can be applied."), id=batch.id,
+                         status=batch.status)
+    return redirect_to(start_job("batch_apply", {"batch_id": batch_id, "confirm": int(confirm)}))
 
 
 @bp.post("/batches/<int:batch_id>/rollback")
@@ -93,6 +101,38 @@ def rollback(batch_id: int):
     result = batch_domain.rollback(db.session, batch_id, reason=request.form.get("reason", ""), actor=actor_name())
     flash(_("Batch rolled back: %(n)d records restored.", n=result["restored"]), "info")
     return redirect(url_for("admin.batch", batch_id=batch_id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires("import")
+def import_records():
+    """Upload a registry file; the import runs as a job (all-or-nothing unless "partial")."""
+    if request.method == "GET":
+        return render_template("admin/import.html")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise IpregError(N_("Choose a file to upload."))
+    data = upload.read()
+    sniff(data, upload.filename)  # refuse a renamed binary or a wrong extension before queueing anything
+    path = upload_path(Path(current_app.instance_path) / "uploads", batch_domain.file_hash(data), upload.filename)
+    path.write_bytes(data)
+    cfg = current_app.config
+    return redirect_to(start_job("import_records", {
+        "path": str(path), "filename": upload.filename[:255], "partial": bool(request.form.get("partial")),
+        "dry_run": bool(request.form.get("dry_run")), "max_rows": cfg["IPREG_MAX_ROWS"],
+        "max_cell_chars": cfg["IPREG_MAX_CELL_CHARS"]}))
+
+
+@bp.route("/gazetteer", methods=["GET", "POST"])
+@requires("gazetteer")
+def gazetteer():
+    """The gazetteer's loads and counts; reloading (when the sources changed) runs as a job."""
+    if request.method == "POST":
+        return redirect_to(start_job("gazetteer_load", {"geodata": current_app.config["IPREG_GEODATA"],
+                                                        "force": bool(request.form.get("force"))}))
+    loads = db.session.scalars(select(GazetteerLoad).order_by(GazetteerLoad.id.desc()).limit(20)).all()
+    return render_template("admin/gazetteer.html", counts=unit_counts(db.session), loads=loads,
+                           geodata=current_app.config["IPREG_GEODATA"])
 
 
 @bp.route("/users", methods=["GET", "POST"])

@@ -5,15 +5,31 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from ..domain.errors import IpregError
+from ..domain.errors import IpregError, Message
 from ..domain.audit import audit
 from ..extensions import db
 
 
+def translate_message(msgid: str, params: dict | None = None) -> str:
+    """A domain msgid in the interface language; params that are ``Message`` are translated too."""
+    text = _(msgid) if msgid else msgid
+    if not params:
+        return text
+    return text % {key: translate(value) for key, value in params.items()}
+
+
+def translate(value):
+    """A ``Message`` (a domain text that keeps its msgid) in the interface language; other values as they are."""
+    if not isinstance(value, Message):
+        return value
+    if value.msgid is None:
+        return value.sep.join(str(translate(part)) for part in value.parts)
+    return translate_message(value.msgid, value.params)
+
+
 def translate_error(exc: IpregError) -> str:
     """The domain's message in the interface language (its msgid is English)."""
-    text = _(exc.msgid)
-    return text % exc.params if exc.params else text
+    return translate_message(exc.msgid, exc.params)
 
 
 def wants_json() -> bool:

@@ -8,6 +8,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import babel
+from .errors import translate
 
 LANGUAGES = ("vi", "en")
 
@@ -34,6 +35,9 @@ LABELS = {
     "role": {"admin": _l("administrator"), "ip_officer": _l("IP officer"),
              "provincial_staff": _l("provincial staff")},
     "batch_status": {"previewed": _l("previewed"), "applied": _l("applied"), "rolled_back": _l("rolled back")},
+    "outcome": {"ok": _l("ok"), "denied": _l("denied")},
+    "source": {"import": _l("import"), "review": _l("review"), "batch": _l("batch"), "rollback": _l("rollback"),
+               "edit": _l("edit")},
 }
 
 
@@ -75,6 +79,7 @@ def lang_url(code: str) -> str:
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["vndate"] = vndate
+    app.jinja_env.filters["tr"] = translate  # a domain Message (problem, unit search) in the interface language
     app.jinja_env.globals.update(
         current_locale=lambda: str(get_locale() or "vi"),
         lang_url=lang_url,
@@ -89,4 +94,6 @@ def init_i18n(app: Flask) -> None:
         role_of_fact_label=lambda v: label("fact_role", v),
         role_label=lambda v: label("role", v),
         batch_status_label=lambda v: label("batch_status", v),
+        outcome_label=lambda v: label("outcome", v),
+        source_label=lambda v: label("source", v),
     )

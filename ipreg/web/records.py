@@ -108,8 +108,8 @@ def show(internal_id: str):
         from ..spatial.store import get_store  # noqa: PLC0415
         import shapely  # noqa: PLC0415
 
-        comparison = compare_polygon(gaz, summarise(gaz, entries_of(gaz, reg)), shapely.from_wkb(reg.area_polygon),
-                                     get_store(db.session, gaz.version))
+        comparison = compare_polygon(db.session, gaz, summarise(gaz, entries_of(gaz, reg)),
+                                     shapely.from_wkb(reg.area_polygon), get_store(db.session, gaz.version))
     return render_template("records/show.html", reg=reg, record=record, on=on, comparison=comparison,
                            can_edit=can("edit_records"))
 

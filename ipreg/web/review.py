@@ -8,13 +8,12 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..domain.areas import summarise
 from ..domain.documents import document_path, store_document
 from ..domain.drafts import draft_requests
-from ..domain.errors import N_, IpregError, NotFound
+from ..domain.errors import N_, IpregError
 from ..domain.exports import to_csv, to_xlsx
 from ..domain.flag_queries import FlagQuery, list_flags, valid_rule
-from ..domain.flag_view import payloads
+from ..domain.flag_view import find_flag, payloads
 from ..domain.gazetteer import get_gazetteer
 from ..domain.records import check_visible, describe_area, entries_of, find_by_internal_id
 from ..domain.review import accept_flag, assign_flag, comment_flag, dismiss_flag, successor_options
@@ -22,6 +21,8 @@ from ..domain.stats import statistics
 from ..extensions import db
 from ..models import Flag, FlagComment, User
 from ..models.registry import PARTY_KINDS
+from .i18n import label
+from .jobs import redirect_to, start_job
 from .security import actor_name, can, current_scope, requires
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -29,11 +30,7 @@ PAGE = 50
 
 
 def _flag(flag_id: int) -> Flag:
-    flag = db.session.get(Flag, flag_id)
-    if flag is None:
-        raise NotFound(N_("No such flag."))
-    check_visible(db.session, flag.registration, current_scope())
-    return flag
+    return find_flag(db.session, flag_id, current_scope())
 
 
 def _date(name: str, required: bool = False) -> date | None:
@@ -84,6 +81,13 @@ def queue():
                            query=query, rules=sorted(RULES),
                            users=users, party_kinds=PARTY_KINDS, page=query.offset // PAGE + 1,
                            pages=max(1, -(-total // PAGE)))
+
+
+@bp.post("/run")
+@requires("review")
+def run():
+    """Evaluate the rules now (as a background job) and watch it run."""
+    return redirect_to(start_job("flags_run", {"full": bool(request.form.get("full"))}))
 
 
 @bp.post("/bulk")
@@ -148,7 +152,7 @@ def accept(flag_id: int):
                          expected_version=request.form.get("version"), note=request.form.get("note") or None)
     db.session.commit()
     flash(_("Flag %(status)s; the change is recorded in the record's history.",
-            status=_(result["status"])), "info")
+            status=label("flag_status", result["status"])), "info")
     return redirect(url_for("review.flag", flag_id=flag_id))
 
 

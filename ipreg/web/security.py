@@ -10,6 +10,7 @@ import secrets
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 
 from ..database import begin_write
 from ..domain.audit import audit
@@ -113,7 +114,12 @@ def _token_user() -> None:
         if user is None:
             abort(401)
         g.api_user = user
-        db.session.commit()
+        if db.session.dirty:
+            try:
+                db.session.commit()
+            except OperationalError:  # "last used" is a courtesy: never fail a read for it
+                db.session.rollback()
+                g.api_user = user_for_token(db.session, header[7:].strip())
 
 
 def _api_writes_need_a_token() -> None:

@@ -3,7 +3,6 @@ import csv
 import io
 import json
 
-import pytest
 
 from conftest import login, make_user
 

@@ -51,12 +51,15 @@ def world(loaded):
         row = "GI,00041,manager,Ủy ban nhân dân tỉnh Quảng Ninh,province_pc,22,1/QĐ,2025-07-20,2025-07-20\n"
         batch = batches.preview(db.session, (header + row).encode(), "m.csv", actor="admin1", max_rows=10,
                                 max_cell_chars=500, max_bytes=None)["batch"]
+        from ipreg.domain.jobs import enqueue
+
+        job = enqueue(db.session, "flags_run", {}, "admin1").id
         tokens = {role: issue_token(db.session, get_user(db.session, name), "matrix")
                   for role, name in (("admin", "admin1"), ("ip_officer", "officer1"), ("staff_same", "staff.qn"),
                                      ("staff_other", "staff.hy"))}
         db.session.commit()
         values = {"internal_id": reg.internal_id, "kind": "GI", "reg_no": "00041", "flag_id": flag.id,
-                  "batch_id": batch, "vintage": "old", "code": "22", "fmt": "csv", "sha256": "0" * 64}
+                  "batch_id": batch, "job_id": job, "vintage": "old", "code": "22", "fmt": "csv", "sha256": "0" * 64}
     return loaded, values, tokens
 
 
@@ -96,7 +99,9 @@ def test_every_route_for_every_role(world):
             missing = [a for a in rule.arguments if a not in values]
             assert not missing, f"no sample value for {missing} in {rule.rule}: add one to the fixture"
             url = _build(app, rule, values)
-            scoped = any(a in rule.arguments for a in ("internal_id", "flag_id", "reg_no"))
+            # about one record or flag, or a map of one province: refused to a user of another province
+            scoped = any(a in rule.arguments for a in ("internal_id", "flag_id", "reg_no")) or (
+                rule.endpoint.startswith("maps.") and "code" in rule.arguments)
             for role in ROLES:
                 status = _call(by_role[role], url, method, rule.rule.startswith("/api/"), tokens.get(role))
                 checked += 1

@@ -22,7 +22,7 @@ def test_api_unit_is_the_same_json_as_the_cli(client, runner):
 
 
 def test_api_errors_are_json(client):
-    response = client.get("/api/v1/units/00004")
+    response = client.get("/api/v1/units/00004?lang=en")
     assert response.status_code == 400 and "two units" in response.get_json()["error"]
     assert client.get("/api/v1/units/99999?vintage=old").status_code == 404
     assert client.get("/api/v1/units/1?vintage=bad").status_code == 422

@@ -5,11 +5,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ...domain.errors import N_, NotFound
 from ...domain.flag_queries import FlagQuery, flags_json
-from ...domain.flag_view import flag_dict, payloads
+from ...domain.flag_view import find_flag, flag_dict, payloads
 from ...domain.gazetteer import get_gazetteer
-from ...domain.records import check_visible
 from ...domain.review import accept_flag, comment_flag, dismiss_flag, successor_options
 from ...domain.rules import RULES
 from ...domain.stats import statistics
@@ -65,11 +63,7 @@ class CommentSchema(Schema):
 
 
 def _flag(flag_id: int) -> Flag:
-    flag = db.session.get(Flag, flag_id)
-    if flag is None:
-        raise NotFound(N_("No such flag."))
-    check_visible(db.session, flag.registration, current_scope())
-    return flag
+    return find_flag(db.session, flag_id, current_scope())
 
 
 def _json(flag: Flag) -> dict:

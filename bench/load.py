@@ -1,0 +1,173 @@
+"""HTTP load against ``ipreg serve`` on 20,000 records: p50/p99 alone and while long jobs run.
+
+The server runs in its own process group (gunicorn workers and the job worker); the client is a second
+process on loopback issuing a bounded number of concurrent requests: search, record page, record JSON and a
+province map layer. Then the same load while a full flag run and while a 5,000-row re-assignment run.
+Targets: during the jobs p99 ≤ 5 × p50 (of the same endpoint alone) and 0 errors.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+from common import Figure, app_for, fresh_instance, ipreg, table
+from generate import records_csv
+
+PASSWORD = "load test passphrase"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _prepare(env: dict, n: int) -> dict:
+    """Records, flags, a user; returns what the client needs (ids, a token)."""
+    app = app_for(env)
+    from sqlalchemy import select
+
+    from ipreg.domain.flags import run_registry
+    from ipreg.domain.gazetteer import get_gazetteer
+    from ipreg.domain.users import create_user, get_user, issue_token
+    from ipreg.extensions import db
+    from ipreg.importers.records import import_records
+    from ipreg.models import Registration
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from upload import reassignment_csv
+
+    with app.app_context():
+        gaz = get_gazetteer(db.session)
+        assert import_records(db.session, records_csv(gaz, n), "g.csv", max_rows=n, max_bytes=None).imported
+        run_registry(db.session)
+        provinces = {u.code for u in gaz.units.values() if u.vintage == "new" and u.level == "province"}
+        create_user(db.session, "loader", "ip_officer", password=PASSWORD, valid_provinces=provinces, actor="bench")
+        token = issue_token(db.session, get_user(db.session, "loader"), "load")
+        db.session.commit()
+        records = db.session.execute(select(Registration.internal_id, Registration.reg_no)
+                                     .where(Registration.kind == "GI").limit(500)).all()
+        upload_file = Path(env["IPREG_INSTANCE_PATH"]) / "reassign.csv"
+        upload_file.write_bytes(reassignment_csv(db.session, gaz, 5000 if n >= 20_000 else n // 4)[0])
+        db.session.remove()
+        db.engine.dispose()
+    return {"token": token, "records": [tuple(r) for r in records], "upload": str(upload_file)}
+
+
+def _client(base: str, info: dict, seconds: float, concurrency: int = 4) -> dict[str, list[float]]:
+    session = requests.Session()
+    page = session.get(f"{base}/login").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    session.post(f"{base}/login", data={"username": "loader", "password": PASSWORD, "csrf_token": csrf})
+    province_page = session.get(f"{base}/maps/provinces/new/24").text
+    layers = sorted({u.replace("&amp;", "&").replace("\\u0026", "&").replace("&download=1", "")
+                     for u in re.findall(r'(/maps/layers\.geojson\?[^"\']+)', province_page)})
+    assert layers, "no map layer found on the province page"
+    records = info["records"]
+    auth = {"Authorization": f"Bearer {info['token']}"}
+    words = ["che", "ca phe", "buoi", "mat ong", "vai thieu", "gao"]
+    kinds = {
+        "search": lambda i: session.get(f"{base}/records/", params={"q": words[i % len(words)]}),
+        "record page": lambda i: session.get(f"{base}/records/{records[i % len(records)][0]}"),
+        "record JSON": lambda i: session.get(f"{base}/api/v1/records/GI/{records[i % len(records)][1]}", headers=auth),
+        "province layer": lambda i: session.get(base + layers[i % len(layers)]),
+    }
+    times: dict[str, list[float]] = {k: [] for k in kinds}
+    times["errors"] = []
+    failures: list[str] = []
+    deadline = time.monotonic() + seconds
+
+    def one(i: int) -> None:
+        name = list(kinds)[i % len(kinds)]
+        start = time.perf_counter()
+        try:
+            response = kinds[name](i)
+            ok = response.status_code == 200
+            reason = f"{name}: HTTP {response.status_code}"
+        except requests.RequestException as exc:
+            ok, reason = False, f"{name}: {type(exc).__name__}"
+        (times[name] if ok else times["errors"]).append(time.perf_counter() - start)
+        if not ok:
+            failures.append(reason)
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        i = 0
+        while time.monotonic() < deadline:
+            list(pool.map(one, range(i, i + concurrency * 4)))
+            i += concurrency * 4
+    if failures:
+        print(f"errors: {sorted(set(failures))[:10]}", file=sys.stderr)
+    return times
+
+
+def _p(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] * 1000
+
+
+def run(smoke: bool = False) -> list[Figure]:
+    n = 2_000 if smoke else 20_000
+    seconds = 5 if smoke else 20
+    env = fresh_instance()
+    ipreg("init", env=env)
+    info = _prepare(env, n)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    exe = Path(sys.executable).with_name("ipreg")
+    server = subprocess.Popen([str(exe), "serve", "--port", str(port), "--workers", "3", "--no-worker"],
+                              env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    figures = []
+    try:
+        for _ in range(60):
+            try:
+                if requests.get(f"{base}/login", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.5)
+        _client(base, info, 3 if smoke else 10)  # warm-up: every worker loads the gazetteer and map layers
+        alone = _client(base, info, seconds)
+        jobs = {
+            "flag run": [str(exe), "flags", "run", "--full"],
+            "5,000-row upload" if not smoke else "upload": [str(exe), "reassign", info["upload"], "--json"],
+        }
+        during = {}
+        for label, command in jobs.items():
+            job = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE)
+            during[label] = _client(base, info, seconds)
+            _, err = job.communicate(timeout=600)
+            assert job.returncode == 0, err.decode()[-2000:]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    for name in ("search", "record page", "record JSON", "province layer"):
+        p50, p99 = _p(alone[name], 0.5), _p(alone[name], 0.99)
+        figures.append(Figure("load", f"{name} alone: p50 ({len(alone[name])} requests)", p50, "ms"))
+        figures.append(Figure("load", f"{name} alone: p99", p99, "ms"))
+        for label, times in during.items():
+            job_p50, job_p99 = _p(times[name], 0.5), _p(times[name], 0.99)
+            figures.append(Figure("load", f"{name} during {label}: p50 {job_p50:.0f} ms, p99 {job_p99:.0f} ms "
+                                          f"({len(times[name])} requests); p99 ÷ p50 alone", job_p99 / p50, "×",
+                                  "≤ 5", job_p99 <= 5 * p50))
+    errors = len(alone["errors"]) + sum(len(t["errors"]) for t in during.values())
+    figures.append(Figure("load", "errors (all phases)", errors, "requests", "0", errors == 0))
+    return figures
+
+
+if __name__ == "__main__":
+    result = run(smoke="--smoke" in sys.argv)
+    print(table(result))
+    print(json.dumps({"note": "baseline column = p50 of the same endpoint alone"}))

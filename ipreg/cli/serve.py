@@ -1,0 +1,120 @@
+"""``ipreg serve`` (gunicorn and a job worker), ``ipreg worker``, ``ipreg jobs``, ``ipreg backup``."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+
+from ..domain.job_handlers import HANDLERS
+from ..domain.jobs import claim_next, job_dict, run_job, sqlite_checkpoint
+from ..extensions import db
+from ..models import Job
+from .common import domain_errors, echo_json, json_option
+
+
+def work(engine, once: bool = False, idle: float = 1.0) -> int:
+    """Run queued jobs one after another; return how many ran."""
+    ran = 0
+    while True:
+        job_id = claim_next(engine)
+        if job_id is None:
+            if once:
+                return ran
+            time.sleep(idle)
+            continue
+        job = run_job(engine, job_id, HANDLERS)
+        sqlite_checkpoint(engine)
+        click.echo(f"job {job.id} {job.kind}: {job.status}{' — ' + job.message if job.message else ''}")
+        ran += 1
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run the queued jobs, then stop.")
+@with_appcontext
+def worker_command(once: bool) -> None:
+    """Run background jobs (flag runs, imports, batch applies, gazetteer loads)."""
+    count = work(db.engine, once=once)
+    if once:
+        click.echo(f"{count} jobs run.")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", type=int, help="Web worker processes (default: 2 × CPU + 1, at most 8).")
+@click.option("--threads", default=4, show_default=True, type=int, help="Threads per web worker.")
+@click.option("--no-worker", is_flag=True, help="Do not start the background job worker.")
+@with_appcontext
+def serve_command(host: str, port: int, workers: int | None, threads: int, no_worker: bool) -> None:
+    """Serve ipreg with gunicorn (production WSGI server) and a background job worker."""
+    from gunicorn.app.base import BaseApplication  # noqa: PLC0415
+
+    from .. import create_app  # noqa: PLC0415
+
+    workers = workers or min(8, 2 * (os.cpu_count() or 1) + 1)
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                               "worker_class": "gthread", "timeout": 120, "graceful_timeout": 30,
+                               "accesslog": "-", "forwarded_allow_ips": os.environ.get("IPREG_TRUSTED_PROXIES",
+                                                                                       "127.0.0.1")}.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return create_app()
+
+    helper = None
+    if not no_worker:  # a separate process, not a fork: gunicorn's workers must not inherit it
+        helper = subprocess.Popen([sys.executable, "-c", "from ipreg.cli import main; main(['worker'])"])
+    click.echo(f"ipreg on http://{host}:{port} ({workers} workers × {threads} threads"
+               f"{', with a job worker' if helper else ''})")
+    try:
+        Server().run()
+    finally:
+        if helper is not None:
+            helper.terminate()
+            helper.wait(timeout=10)
+
+
+@click.group("jobs", cls=AppGroup)
+def jobs() -> None:
+    """Background jobs and their progress."""
+
+
+@jobs.command("list")
+@json_option
+def list_jobs(as_json: bool) -> None:
+    rows = [job_dict(j) for j in db.session.scalars(select(Job).order_by(Job.id.desc()).limit(50))]
+    if as_json:
+        echo_json(rows)
+        return
+    for r in rows:
+        bar = "#" * (r["percent"] // 5)
+        click.echo(f"{r['id']:>5} {r['kind']:<15} {r['status']:<8} [{bar:<20}] {r['percent']:>3}% {r['message'] or ''}")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+@domain_errors
+def backup_command(target: Path) -> None:
+    """Copy the SQLite database while the app runs (SQLite online backup). For PostgreSQL use pg_dump."""
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        raise click.UsageError("ipreg backup copies SQLite databases; for PostgreSQL use pg_dump (see README).")
+    source = sqlite3.connect(url.database)
+    destination = sqlite3.connect(target)
+    with destination:
+        source.backup(destination)
+    destination.close()
+    source.close()
+    click.echo(f"Backed up {url.database} to {target}.")
+

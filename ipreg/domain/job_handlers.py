@@ -1,0 +1,43 @@
+"""What each kind of job does: the same domain functions the CLI calls, with progress."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from . import batches
+from .flags import run_registry
+from .gazetteer_load import load_gazetteer
+
+
+def flags_run(session: Session, params: dict, actor: str | None, progress) -> dict:
+    progress(0, 1, "evaluating")
+    report = run_registry(session, actor=actor, full=bool(params.get("full")),
+                          progress=lambda done, total: progress(done, total, "evaluating"))
+    return report.as_dict()
+
+
+def import_records(session: Session, params: dict, actor: str | None, progress) -> dict:
+    from ..importers.records import import_records as run_import  # noqa: PLC0415
+
+    progress(0, 1, "reading")
+    report = run_import(session, Path(params["path"]).read_bytes(), params["filename"],
+                        dry_run=bool(params.get("dry_run")), partial=bool(params.get("partial")), actor=actor,
+                        max_rows=params.get("max_rows", 20_000), max_cell_chars=params.get("max_cell_chars", 2_000),
+                        max_bytes=None)
+    return report.as_dict()
+
+
+def batch_apply(session: Session, params: dict, actor: str | None, progress) -> dict:
+    progress(0, 1, "applying")
+    return batches.apply(session, int(params["batch_id"]), confirm=params.get("confirm"), actor=actor)
+
+
+def gazetteer_load(session: Session, params: dict, actor: str | None, progress) -> dict:
+    report = load_gazetteer(session, Path(params["geodata"]), progress=lambda m: progress(0, 1, m),
+                            force=bool(params.get("force")))
+    return report.as_dict()
+
+
+HANDLERS = {"flags_run": flags_run, "import_records": import_records, "batch_apply": batch_apply,
+            "gazetteer_load": gazetteer_load}

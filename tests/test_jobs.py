@@ -1,0 +1,100 @@
+"""Long work runs as jobs: queued by a request, claimed once by a worker, progress and result recorded."""
+import json
+
+from sqlalchemy import select
+
+from conftest import login, make_user
+
+
+def test_worker_runs_queued_jobs_and_records_the_result(loaded):
+    from ipreg.domain.jobs import claim_next, enqueue
+    from ipreg.extensions import db
+    from ipreg.models import Flag, Job
+
+    with loaded.app_context():
+        job_id = enqueue(db.session, "flags_run", {}, "officer").id
+        failing = enqueue(db.session, "batch_apply", {"batch_id": 999, "confirm": 1}, "admin").id
+        db.session.commit()
+    runner = loaded.test_cli_runner()
+    listed = runner.invoke(args=["jobs", "list", "--json"])
+    assert {j["status"] for j in json.loads(listed.output)} == {"queued"}
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0 and "2 jobs run" in result.output
+    with loaded.app_context():
+        done, failed = db.session.get(Job, job_id), db.session.get(Job, failing)
+        assert done.status == "done" and done.result["opened"] > 0 and done.percent == 100
+        assert failed.status == "failed" and "999" in failed.message
+        assert db.session.scalar(select(Flag.id).limit(1)) is not None
+        assert claim_next(db.engine) is None  # nothing left, nothing claimed twice
+
+
+def test_only_one_worker_claims_a_job(loaded):
+    import threading
+
+    from ipreg.domain.jobs import claim_next, enqueue
+    from ipreg.extensions import db
+
+    with loaded.app_context():
+        for _ in range(5):
+            enqueue(db.session, "flags_run", {}, "t")
+        db.session.commit()
+        engine = db.engine
+    claimed, lock = [], threading.Lock()
+
+    def worker():
+        while (job := claim_next(engine)) is not None:
+            with lock:
+                claimed.append(job)
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(claimed) == sorted(set(claimed)) and len(claimed) == 5
+
+
+def test_job_page_shows_progress(loaded):
+    from ipreg.domain.jobs import enqueue
+    from ipreg.extensions import db
+
+    make_user(loaded, "officer", "ip_officer")
+    with loaded.app_context():
+        job_id = enqueue(db.session, "flags_run", {}, "officer").id
+        db.session.commit()
+    client = loaded.test_client()
+    login(client, "officer")
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "<progress" in page and "jobs.js" in page
+    assert client.get(f"/jobs/{job_id}.json").get_json()["status"] == "queued"
+
+
+def test_admin_import_and_gazetteer_reload_run_as_jobs(app, sample_csv):
+    import io
+
+    from conftest import csrf_token
+    from ipreg.extensions import db
+    from ipreg.models import Job, Registration
+
+    make_user(app, "boss", "admin")
+    client = app.test_client()
+    login(client, "boss")
+    token = csrf_token(client, "/admin/import")
+    response = client.post("/admin/import", data={"csrf_token": token, "partial": "1", "file": (
+        io.BytesIO(sample_csv.read_bytes()), "sample.csv", "text/csv")}, content_type="multipart/form-data")
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "created" in page
+    with app.app_context():
+        job = db.session.scalars(select(Job)).first()
+        assert job.status == "done" and job.result["created"] > 0
+        assert db.session.query(Registration).count() == job.result["created"]
+    refused = client.post("/admin/import", data={"csrf_token": token, "file": (
+        io.BytesIO(b"\x7fELF\x00\x00"), "x.csv", "text/csv")}, content_type="multipart/form-data")
+    assert refused.status_code == 400
+    token = csrf_token(client, "/admin/gazetteer")
+    reload = client.post("/admin/gazetteer", data={"csrf_token": token})
+    assert reload.status_code == 302
+    with app.app_context():
+        last = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+        assert last.kind == "gazetteer_load" and last.status == "done" and last.result["unchanged"]
