@@ -56,6 +56,7 @@ def demo_command(file: Path | None) -> None:
     """Set up a demonstration: init, the sample records (valid rows; rejected ones reported), flags."""
     from ..config import PROJECT_ROOT  # noqa: PLC0415
     from ..domain.flags import run_registry  # noqa: PLC0415
+    from ..spatial.webgeo import get_webgeo  # noqa: PLC0415
     from .flags import print_run  # noqa: PLC0415
     from .records import run_import  # noqa: PLC0415
 
@@ -69,3 +70,6 @@ def demo_command(file: Path | None) -> None:
     run_import(file, dry_run=False, partial=True, as_json=False)
     click.echo("Flagging the records affected by the reform:")
     print_run(run_registry(db.session, actor="ipreg demo"), as_json=False)
+    click.echo("Preparing the map layers (about a minute, once per gazetteer load)…")
+    get_webgeo(db.session, current_app.config["IPREG_CACHE_DIR"]).prepare()
+    click.echo("Ready: run `ipreg serve` and log in as admin.")

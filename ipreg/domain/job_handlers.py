@@ -34,8 +34,14 @@ def batch_apply(session: Session, params: dict, actor: str | None, progress) -> 
 
 
 def gazetteer_load(session: Session, params: dict, actor: str | None, progress) -> dict:
-    report = load_gazetteer(session, Path(params["geodata"]), progress=lambda m: progress(0, 1, m),
+    """Load the gazetteer, then rebuild the map layers it changed (so no user waits for them)."""
+    report = load_gazetteer(session, Path(params["geodata"]), progress=lambda m: progress(0, 2, m),
                             force=bool(params.get("force")))
+    if report.changed and params.get("cache_dir"):
+        from ..spatial.webgeo import get_webgeo  # noqa: PLC0415 - heavy, and only after a change
+
+        progress(1, 2, "map layers")
+        get_webgeo(session, params["cache_dir"]).prepare()
     return report.as_dict()
 
 

@@ -16,6 +16,7 @@ import hashlib
 import html
 import json
 import os
+import shutil
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -244,9 +245,13 @@ class WebGeo:
         return self._layers[(layer, level)]
 
     def prepare(self) -> None:
-        """Build every layer the pages use now (after a gazetteer load), not on a user's first request."""
+        """Build every layer the pages use now (after a gazetteer load), not on a user's first request,
+        and remove the caches of earlier gazetteer loads."""
         for layer, level in SERVED:
             self.layer(layer, level)
+        for stale in self.directory.parent.iterdir():
+            if stale.is_dir() and stale != self.directory:
+                shutil.rmtree(stale, ignore_errors=True)
 
     def collection(self, layer: str, level: str, ids, extra: dict[int, dict] | None = None) -> bytes:
         """GeoJSON of some units of a layer, with their properties and any ``extra`` ones per unit id."""

@@ -129,6 +129,7 @@ def gazetteer():
     """The gazetteer's loads and counts; reloading (when the sources changed) runs as a job."""
     if request.method == "POST":
         return redirect_to(start_job("gazetteer_load", {"geodata": current_app.config["IPREG_GEODATA"],
+                                                        "cache_dir": current_app.config["IPREG_CACHE_DIR"],
                                                         "force": bool(request.form.get("force"))}))
     loads = db.session.scalars(select(GazetteerLoad).order_by(GazetteerLoad.id.desc()).limit(20)).all()
     return render_template("admin/gazetteer.html", counts=unit_counts(db.session), loads=loads,
