@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from common import ROOT, Figure, app_for, fresh_instance, ipreg, table, timed
-from generate import records_csv
+from generate import import_generated
 
 SAMPLE = ROOT.parent / "shared" / "registry" / "sample_records.csv"
 PASSWORD = "correct horse battery"
@@ -146,7 +146,7 @@ def browser_times(app, urls: list[str], repeat: int) -> dict[str, float]:
             page.goto(base + "/login")
             page.fill("input[name=username]", "bench")
             page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+            page.click("main button[type=submit]")
             page.wait_for_load_state()
             state = login.storage_state()
             for url in urls:
@@ -189,7 +189,7 @@ def run(smoke: bool = False) -> list[Figure]:
                     actor="bench")
         if SAMPLE.exists():
             import_records(db.session, SAMPLE.read_bytes(), SAMPLE.name, partial=True, actor="bench")
-        import_records(db.session, records_csv(gaz, n), "generated.csv", max_rows=n, max_bytes=None)
+        import_generated(db.session, gaz, n)
         run_registry(db.session)
         db.session.commit()
         record = db.session.query(Registration).filter_by(reg_no="00055").first() or \

@@ -40,7 +40,7 @@ class DatabaseTemplate:
     def __init__(self, base_dir: Path, worker: str):
         self.base_dir = base_dir
         self.pg = make_url(PG_URL) if PG_URL else None
-        self.name = f"ipreg_tpl_{worker}"
+        self.name = f"ipreg_tpl_{worker}_{os.getpid()}"  # unique: suites may share one PostgreSQL server
         if self.pg:
             self.url = self.pg.set(database=self.name).render_as_string(hide_password=False)
         else:
@@ -229,6 +229,14 @@ def login(client, username: str) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 
+def client_as(app, username: str, role: str, provinces: list[str] | None = None):
+    """A test client logged in as a new user with ``role`` (and, for provincial staff, ``provinces``)."""
+    make_user(app, username, role, provinces)
+    client = app.test_client()
+    login(client, username)
+    return client
+
+
 def csrf_token(client, path: str = "/") -> str:
     import re
 
@@ -239,7 +247,5 @@ def csrf_token(client, path: str = "/") -> str:
 @pytest.fixture
 def officer(loaded):
     """A logged-in IP officer's client on the app with the sample loaded."""
-    make_user(loaded, "officer", "ip_officer")
-    client = loaded.test_client()
-    login(client, "officer")
+    client = client_as(loaded, "officer", "ip_officer")
     return client

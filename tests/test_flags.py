@@ -4,7 +4,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from conftest import csrf_token, login, make_user
+from conftest import client_as, csrf_token, login, make_user
 
 
 def run(runner, *args):
@@ -94,15 +94,16 @@ def test_flag_whose_cause_is_gone_is_closed_with_the_reason_and_decisions_stay(f
 
 
 def test_accepting_a_suggestion_changes_the_manager_in_history_and_json(flagged):
-    make_user(flagged, "officer", "ip_officer")
-    client = flagged.test_client()
-    login(client, "officer")
+    client = client_as(flagged, "officer", "ip_officer")
     record = client.get("/api/v1/records/GI/00017").get_json()
     flag = next(f for f in record["flags"] if f["rule"] == "MANAGER_BODY_ABOLISHED")
+    import io
+
     token = csrf_token(client, f"/review/flags/{flag['id']}")
     response = client.post(f"/review/flags/{flag['id']}/accept", data={
         "csrf_token": token, "decision_no": "1234/QĐ-UBND", "decision_date": "2025-07-10",
-        "effective_date": "2025-07-10", "version": flag["version"], "choice": "0"})
+        "effective_date": "2025-07-10", "version": flag["version"], "choice": "0",
+        "document": (io.BytesIO(b"%PDF-1.4 decision"), "quyet-dinh.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
     after = client.get("/api/v1/records/GI/00017").get_json()
     assert after["manager"]["name"] == flag["suggested"]["party"]["name"]
@@ -114,6 +115,10 @@ def test_accepting_a_suggestion_changes_the_manager_in_history_and_json(flagged)
     assert as_before["manager"]["name"] == "Ủy ban nhân dân huyện Lý Nhân"
     resolved = next(f for f in after["flags"] if f["id"] == flag["id"])
     assert resolved["status"] == "resolved" and resolved["decision"]["decision_no"] == "1234/QĐ-UBND"
+    document = resolved["decision"]["document"]
+    assert document["type"] == "pdf" and document["filename"] == "quyet-dinh.pdf"
+    download = client.get(f"/review/documents/{document['sha256']}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
     again = client.post(f"/review/flags/{flag['id']}/accept", data={"csrf_token": token, "decision_no": "x"})
     assert again.status_code == 409
     from ipreg.extensions import db
@@ -125,9 +130,7 @@ def test_accepting_a_suggestion_changes_the_manager_in_history_and_json(flagged)
 
 
 def test_reexpression_accepted_rewrites_the_area_in_new_units(flagged):
-    make_user(flagged, "officer", "ip_officer")
-    client = flagged.test_client()
-    login(client, "officer")
+    client = client_as(flagged, "officer", "ip_officer")
     record = client.get("/api/v1/records/GI/00041").get_json()
     flag = next(f for f in record["flags"] if f["rule"] == "AREA_REEXPRESSION")
     token = csrf_token(client, f"/review/flags/{flag['id']}")
@@ -165,9 +168,7 @@ def test_dismiss_assign_comment_and_stale_versions(flagged):
 
 
 def test_queue_sorted_by_severity_with_filters(flagged):
-    make_user(flagged, "officer", "ip_officer")
-    client = flagged.test_client()
-    login(client, "officer")
+    client = client_as(flagged, "officer", "ip_officer")
     page = client.get("/review/").get_data(as_text=True)
     table = page.split('<table id="queue">')[1]
     high, low = table.find("MANAGER_BODY_ABOLISHED"), table.find("AREA_REEXPRESSION")
@@ -182,9 +183,7 @@ def test_drafts_and_statistics(flagged):
 
     from docx import Document
 
-    make_user(flagged, "officer", "ip_officer")
-    client = flagged.test_client()
-    login(client, "officer")
+    client = client_as(flagged, "officer", "ip_officer")
     record = client.get("/api/v1/records/GI/00017").get_json()
     data = client.get(f"/review/records/{record['internal_id']}/draft.docx").get_data()
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)

@@ -42,4 +42,5 @@ def test_audit_log_is_append_only(app):
             with pytest.raises(sa.exc.DatabaseError, match="append-only"):
                 db.session.execute(sa.text(statement))
             db.session.rollback()
-        assert db.session.scalar(sa.text("SELECT action FROM audit_log")) == "x"
+        assert db.session.scalar(sa.text("SELECT count(*) FROM audit_log WHERE action = 'x'")) == 1
+        assert db.session.scalar(sa.text("SELECT count(*) FROM audit_log WHERE action = 'y'")) == 0

@@ -22,6 +22,7 @@ from ..models import AdminUnit, GazetteerLoad, Succession
 from ..spatial.io import data_file, file_fingerprint, layer_specs, read_layer
 from ..spatial.overlay import pair_shares, projected_by_code
 from . import crosswalk
+from .audit import audit
 from .errors import IpregError, N_
 from .reform import DISTRICT_ABOLITION, OLD_VALID_TO, PROVINCE_RESOLUTION, REFORM_DATE
 from .text import fold, slug
@@ -58,7 +59,7 @@ def _combine(*parts: str) -> str:
 
 
 def load_gazetteer(session: Session, geodata_dir: Path, progress: Progress = lambda _: None,
-                   force: bool = False) -> LoadReport:
+                   force: bool = False, actor: str | None = None) -> LoadReport:
     """Bring the gazetteer in ``session`` up to date with the package and ``geodata_dir``; commit once."""
     geodata_dir = Path(geodata_dir)
     report = LoadReport()
@@ -81,7 +82,7 @@ def load_gazetteer(session: Session, geodata_dir: Path, progress: Progress = lam
 
     units_changed = force or _last_fingerprint(session, "units") != units_print
     if units_changed:
-        progress("Reading the unit lists and converter of vietnamadminunits")
+        progress(N_("Reading the unit lists and converter of vietnamadminunits"))
         source = crosswalk.read_package()
         _upsert_units(session, source.units, legal)
         _replace_links(session, "vau", source.links)
@@ -92,7 +93,7 @@ def load_gazetteer(session: Session, geodata_dir: Path, progress: Progress = lam
         report.unchanged.append("units")
 
     if units_changed or _last_fingerprint(session, "geometry") != layer_print:
-        progress("Reading boundary layers and computing area shares")
+        progress(N_("Reading boundary layers and computing area shares"))
         layers = [read_layer(s) for s in present]
         _store_geometry(session, layers)
         _store_shares(session, layers)
@@ -103,12 +104,15 @@ def load_gazetteer(session: Session, geodata_dir: Path, progress: Progress = lam
         report.unchanged.append("geometry")
 
     if nso_print and (units_changed or _last_fingerprint(session, "nso") != nso_print):
-        progress("Importing the statistics office conversion table")
+        progress(N_("Importing the statistics office conversion table"))
         report.skipped_rows = import_nso_table(session, nso_path, fingerprint=nso_print)
         report.changed.append("crosswalk")
     elif nso_print:
         report.unchanged.append("crosswalk")
     report.counts = unit_counts(session)
+    if report.changed:
+        audit(session, actor or "ipreg init", "gazetteer.load", object_type="gazetteer", object_id=str(geodata_dir),
+              after={"changed": report.changed, "counts": report.counts, "missing": report.missing_layers})
     session.commit()
     return report
 

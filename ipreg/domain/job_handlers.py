@@ -6,41 +6,42 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from . import batches
+from .errors import N_
 from .flags import run_registry
 from .gazetteer_load import load_gazetteer
 
 
 def flags_run(session: Session, params: dict, actor: str | None, progress) -> dict:
-    progress(0, 1, "evaluating")
+    progress(0, 1, N_("evaluating the rules"))
     report = run_registry(session, actor=actor, full=bool(params.get("full")),
-                          progress=lambda done, total: progress(done, total, "evaluating"))
+                          progress=lambda done, total: progress(done, total, N_("evaluating the rules")))
     return report.as_dict()
 
 
 def import_records(session: Session, params: dict, actor: str | None, progress) -> dict:
     from ..importers.records import import_records as run_import  # noqa: PLC0415
 
-    progress(0, 1, "reading")
+    progress(0, 1, N_("reading the file"))
     report = run_import(session, Path(params["path"]).read_bytes(), params["filename"],
                         dry_run=bool(params.get("dry_run")), partial=bool(params.get("partial")), actor=actor,
                         max_rows=params.get("max_rows", 20_000), max_cell_chars=params.get("max_cell_chars", 2_000),
                         max_bytes=None)
-    return report.as_dict()
+    return report.as_dict(translatable=True)
 
 
 def batch_apply(session: Session, params: dict, actor: str | None, progress) -> dict:
-    progress(0, 1, "applying")
+    progress(0, 1, N_("applying the batch"))
     return batches.apply(session, int(params["batch_id"]), confirm=params.get("confirm"), actor=actor)
 
 
 def gazetteer_load(session: Session, params: dict, actor: str | None, progress) -> dict:
     """Load the gazetteer, then rebuild the map layers it changed (so no user waits for them)."""
     report = load_gazetteer(session, Path(params["geodata"]), progress=lambda m: progress(0, 2, m),
-                            force=bool(params.get("force")))
+                            force=bool(params.get("force")), actor=actor)
     if report.changed and params.get("cache_dir"):
         from ..spatial.webgeo import get_webgeo  # noqa: PLC0415 - heavy, and only after a change
 
-        progress(1, 2, "map layers")
+        progress(1, 2, N_("preparing the map layers"))
         get_webgeo(session, params["cache_dir"]).prepare()
     return report.as_dict()
 

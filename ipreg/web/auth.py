@@ -13,6 +13,7 @@ from ..domain.users import authenticate, change_password, issue_token, revoke_to
 from ..extensions import db
 from ..models import ApiToken
 from .errors import translate_error
+from .i18n import LANGUAGES
 from .security import PUBLIC, current, requires
 
 bp = Blueprint("auth", __name__)
@@ -54,6 +55,20 @@ def logout():
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/account/language")
+@requires(PUBLIC)
+def language():
+    """Switch the interface language; a logged-in user keeps it as a preference."""
+    lang = request.form.get("lang")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+        user = current()
+        if user is not None and user.lang != lang:
+            user.lang = lang
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, g, request, session, url_for
+from flask import Flask, g, request, session
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -69,20 +69,12 @@ def vndate(value) -> str:
     return format_date(value, "dd/MM/yyyy")
 
 
-def lang_url(code: str) -> str:
-    args = dict(request.view_args or {})
-    args.update(request.args.to_dict())
-    args["lang"] = code
-    return url_for(request.endpoint or "main.index", **args)
-
-
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["vndate"] = vndate
     app.jinja_env.filters["tr"] = translate  # a domain Message (problem, unit search) in the interface language
     app.jinja_env.globals.update(
         current_locale=lambda: str(get_locale() or "vi"),
-        lang_url=lang_url,
         level_label=lambda level: str(LEVEL_LABELS.get(level, level)),
         link_label=lambda kind: str(LINK_LABELS.get(kind, kind)),
         kind_label=lambda v: label("kind", v),

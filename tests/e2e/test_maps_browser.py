@@ -3,28 +3,18 @@
 Checks that layers are drawn, a tooltip shows, the console stays clean and no request leaves the app;
 screenshots go to test-artifacts/.
 """
-import threading
-from pathlib import Path
-
 import pytest
 
-from conftest import ARTIFACTS, PASSWORD, make_user
+from browser_support import MARKS, launch, live_server, log_in, sync_api
+from conftest import ARTIFACTS, make_user
 from webgeo_cache import shared_cache_dir
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium at /usr/bin/chromium")]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = MARKS
 
 
 @pytest.fixture
 def server(loaded, tmp_path_factory):
     """The sample app, with flags run, served on a free local port."""
-    from werkzeug.serving import make_server
-
     from ipreg.domain.flags import run_registry
     from ipreg.extensions import db
     from ipreg.spatial.webgeo import get_webgeo
@@ -35,12 +25,8 @@ def server(loaded, tmp_path_factory):
         db.session.commit()
         get_webgeo(db.session, loaded.config["IPREG_CACHE_DIR"]).prepare()  # as `ipreg maps prepare` does
     make_user(loaded, "officer", "ip_officer")
-    httpd = make_server("127.0.0.1", 0, loaded, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", loaded
-    httpd.shutdown()
-    thread.join()
+    with live_server(loaded) as base:
+        yield base, loaded
 
 
 def record_id(app, reg_no: str) -> str:
@@ -64,13 +50,9 @@ def test_maps_draw_offline_without_errors(server):
     pages = [("record", f"/maps/records/{record_id(app, '00055')}?lang=en"), ("province", "/maps/provinces/new/22"),
              ("overview", "/maps/")]
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.goto(base + "/login")
-        page.fill("input[name=username]", "officer")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        log_in(page, base, "officer")
         errors, requests = [], []
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
