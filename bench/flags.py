@@ -11,7 +11,7 @@ import sys
 import time
 
 from common import Figure, app_for, fresh_instance, ipreg, table, timed
-from generate import records_csv
+from generate import import_generated
 
 
 def naive_run(session, limit: int) -> float:
@@ -55,12 +55,10 @@ def run(smoke: bool = False) -> list[Figure]:
     from ipreg.domain.flags import run_registry
     from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
-    from ipreg.importers.records import import_records
 
     with app.app_context():
         gaz = get_gazetteer(db.session)
-        report = import_records(db.session, records_csv(gaz, n), "generated.csv", max_rows=n, max_bytes=None)
-        assert report.imported, report.as_dict()["errors"][:2]
+        import_generated(db.session, gaz, n)
         db.session.remove()
         first_seconds, first = timed(lambda: run_registry(db.session))
         db.session.remove()

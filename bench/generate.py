@@ -48,3 +48,12 @@ def records_csv(gaz, n: int, seed: int = 1) -> bytes:
                          holder_kind, holder_unit, manager, manager_kind, manager_unit, "; ".join(area),
                          "2025-06-30", "generated"])
     return out.getvalue().encode("utf-8")
+
+
+def import_generated(session, gaz, n: int, seed: int = 1):
+    """Import ``n`` generated records into ``session`` (setup of the benchmarks that measure what follows)."""
+    from ipreg.importers.records import import_records
+
+    report = import_records(session, records_csv(gaz, n, seed=seed), "generated.csv", max_rows=n, max_bytes=None)
+    assert report.imported, report.as_dict()["errors"][:2]
+    return report

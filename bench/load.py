@@ -21,7 +21,7 @@ from pathlib import Path
 import requests
 
 from common import Figure, app_for, fresh_instance, ipreg, table
-from generate import records_csv
+from generate import import_generated
 
 PASSWORD = "load test passphrase"
 
@@ -41,7 +41,6 @@ def _prepare(env: dict, n: int) -> dict:
     from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.domain.users import create_user, get_user, issue_token
     from ipreg.extensions import db
-    from ipreg.importers.records import import_records
     from ipreg.models import Registration
 
     sys.path.insert(0, str(Path(__file__).parent))
@@ -49,7 +48,7 @@ def _prepare(env: dict, n: int) -> dict:
 
     with app.app_context():
         gaz = get_gazetteer(db.session)
-        assert import_records(db.session, records_csv(gaz, n), "g.csv", max_rows=n, max_bytes=None).imported
+        import_generated(db.session, gaz, n)
         run_registry(db.session)
         provinces = {u.code for u in gaz.units.values() if u.vintage == "new" and u.level == "province"}
         create_user(db.session, "loader", "ip_officer", password=PASSWORD, valid_provinces=provinces, actor="bench")

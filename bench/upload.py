@@ -11,7 +11,7 @@ import sys
 import time
 
 from common import Figure, app_for, fresh_instance, ipreg, table, timed
-from generate import records_csv
+from generate import import_generated
 
 
 def reassignment_csv(session, gaz, n: int) -> bytes:
@@ -43,12 +43,10 @@ def run(smoke: bool = False) -> list[Figure]:
     from ipreg.domain.flags import run_registry
     from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
-    from ipreg.importers.records import import_records
 
     with app.app_context():
         gaz = get_gazetteer(db.session)
-        report = import_records(db.session, records_csv(gaz, n * 3), "generated.csv", max_rows=n * 3, max_bytes=None)
-        assert report.imported
+        import_generated(db.session, gaz, n * 3)
         run_registry(db.session)
         data, rows = reassignment_csv(db.session, gaz, n)
         assert rows == n, rows

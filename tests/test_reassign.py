@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from conftest import csrf_token, login, make_user
+from conftest import client_as, csrf_token
 
 HEADER = ("kind,reg_no,role,new_party,new_party_kind,new_party_unit,decision_no,decision_date,effective_date,"
           "note\n")
@@ -173,9 +173,7 @@ def test_conflicts_since_preview_and_after_apply_are_refused(flagged):
 
 @pytest.fixture
 def admin(flagged):
-    make_user(flagged, "boss", "admin")
-    client = flagged.test_client()
-    login(client, "boss")
+    client = client_as(flagged, "boss", "admin")
     return client
 
 
@@ -317,7 +315,5 @@ def test_template_is_bilingual_prefilled_and_round_trips(flagged, admin):
 
 
 def test_only_admins_reach_the_upload(flagged):
-    make_user(flagged, "officer", "ip_officer")
-    client = flagged.test_client()
-    login(client, "officer")
+    client = client_as(flagged, "officer", "ip_officer")
     assert client.get("/admin/batches").status_code == 403

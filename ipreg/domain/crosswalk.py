@@ -110,6 +110,15 @@ def short_name(full_name: str, unit_type: str | None, given: str) -> str:
     return re.sub(r"\s*\([^)]*\)$", "", given).strip()
 
 
+def _province_row(r: dict, vintage: str) -> UnitRow:
+    """The province of a converter row (its columns are named alike in the legacy and current tables)."""
+    name = nfc(r["province"])
+    kind = _unit_type(name, PROVINCE_TYPES)
+    return UnitRow(r["provinceCode"], vintage, "province", kind, name,
+                   short_name(name, kind, nfc(r["provinceShort"])), None, r["provinceCode"],
+                   r["provinceLat"], r["provinceLon"])
+
+
 def read_package() -> SourceData:
     """Units of both vintages and the converter's links, from the installed vietnamadminunits."""
     con = sqlite3.connect(f"file:{_package_file('dataset.db')}?mode=ro", uri=True)
@@ -126,11 +135,7 @@ def read_package() -> SourceData:
         pcode, dcode = r["provinceCode"], r["districtCode"]
         if ("p", pcode) not in seen:
             seen.add(("p", pcode))
-            name = nfc(r["province"])
-            kind = _unit_type(name, PROVINCE_TYPES)
-            data.units.append(UnitRow(pcode, "old", "province", kind, name,
-                                      short_name(name, kind, nfc(r["provinceShort"])), None, pcode,
-                                      r["provinceLat"], r["provinceLon"]))
+            data.units.append(_province_row(r, "old"))
         if ("d", dcode) not in seen:
             seen.add(("d", dcode))
             name = nfc(r["district"])
@@ -153,11 +158,7 @@ def read_package() -> SourceData:
         pcode = r["provinceCode"]
         if ("P", pcode) not in seen:
             seen.add(("P", pcode))
-            name = nfc(r["province"])
-            kind = _unit_type(name, PROVINCE_TYPES)
-            data.units.append(UnitRow(pcode, "new", "province", kind, name,
-                                      short_name(name, kind, nfc(r["provinceShort"])), None, pcode,
-                                      r["provinceLat"], r["provinceLon"]))
+            data.units.append(_province_row(r, "new"))
         name = nfc(r["ward"])
         kind = named_type(name, nfc(r["wardType"]), COMMUNE_TYPES)
         data.units.append(UnitRow(r["wardCode"], "new", "commune", kind, name,

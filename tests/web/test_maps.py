@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from conftest import login, make_user, real_geodata
+from conftest import client_as, real_geodata
 from webgeo_cache import shared_cache_dir
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -33,9 +33,7 @@ def mapped(loaded, maps_cache):
 
 @pytest.fixture
 def map_officer(mapped):
-    make_user(mapped, "officer", "ip_officer")
-    client = mapped.test_client()
-    login(client, "officer")
+    client = client_as(mapped, "officer", "ip_officer")
     return client
 
 
@@ -186,9 +184,7 @@ def test_tooltips_escape_unit_names(mapped):
 
 
 def test_provincial_staff_get_only_their_provinces(mapped):
-    make_user(mapped, "staff.hy", "provincial_staff", ["33"])
-    client = mapped.test_client()
-    login(client, "staff.hy")
+    client = client_as(mapped, "staff.hy", "provincial_staff", ["33"])
     other = internal_id(mapped, "00041")  # Quảng Ninh
     own = internal_id(mapped, "00055")  # Hưng Yên
     from ipreg.domain.gazetteer import get_gazetteer

@@ -4,7 +4,7 @@ import io
 import json
 
 
-from conftest import login, make_user
+from conftest import client_as
 
 
 def test_search_is_accent_insensitive(officer):
@@ -96,9 +96,7 @@ def test_registry_exports_open_in_gis(officer, tmp_path):
 
 
 def test_provincial_staff_sees_only_their_province(loaded):
-    make_user(loaded, "staff.qn", "provincial_staff", ["22"])
-    client = loaded.test_client()
-    login(client, "staff.qn")
+    client = client_as(loaded, "staff.qn", "provincial_staff", ["22"])
     items = client.get("/api/v1/records?per_page=200").get_json()["items"]
     assert items and all("22" in i["provinces_new"].split(", ") for i in items)
     other = client.get("/api/v1/records/GI/00055")

@@ -3,14 +3,12 @@ import json
 
 import pytest
 
-from conftest import login, make_user
+from conftest import client_as
 
 
 @pytest.fixture
 def client(app):
-    make_user(app, "reader", "ip_officer")
-    client = app.test_client()
-    login(client, "reader")
+    client = client_as(app, "reader", "ip_officer")
     return client
 
 
