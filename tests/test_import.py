@@ -115,6 +115,52 @@ def test_vietnamese_headers_and_xlsx(runner, tmp_path):
     assert code == 0 and report["created"] == 1, report
 
 
+MARK = ("COLLECTIVE,{reg},Mật ong {reg},Mật ong,2016-01-10,registered,Hội Nuôi ong Mèo Vạc,association,"
+        "\"Huyện Mèo Vạc, Tỉnh Hà Giang\",,,,,2025-06-30,")
+
+
+def test_optional_term_columns_are_imported_and_kept_when_absent(runner, tmp_path):
+    path = tmp_path / "terms.csv"
+    path.write_text(HEADER.rstrip("\n") + ",nice_classes,filing_date\n" + MARK.format(reg="90010") + ",30; 5,2014-03-01\n",
+                    encoding="utf-8")
+    code, report = run_import(runner, path)
+    assert code == 0, report
+    shown = json.loads(runner.invoke(args=["records", "show", "COLLECTIVE", "90010", "--json"]).output)
+    assert (shown["nice_classes"], shown["filing_date"]) == ("5, 30", "2014-03-01")
+    assert shown["expiry_date"] == "2024-03-01"  # ten years from filing (Law on IP, art. 93(6))
+    assert [w["column"] for w in report["warnings"]] == ["filing_date"]  # the term ended: renewed or expired?
+
+    path.write_text(HEADER + MARK.format(reg="90010") + "\n", encoding="utf-8")  # the 15-column format
+    code, report = run_import(runner, path)
+    assert code == 0 and report["unchanged"] == 1, report
+    shown = json.loads(runner.invoke(args=["records", "show", "COLLECTIVE", "90010", "--json"]).output)
+    assert shown["nice_classes"] == "5, 30" and shown["expiry_date"] == "2024-03-01"
+
+
+@pytest.mark.parametrize("columns, values, column, message", [
+    ("nice_classes", "30", "nice_classes", "Nice classes belong to marks"),
+    ("expiry_date", "2030-01-01", "expiry_date", "protected indefinitely"),
+])
+def test_a_gi_has_no_classes_and_no_term(app, runner, tmp_path, columns, values, column, message):
+    path = tmp_path / "gi.csv"
+    path.write_text(HEADER.rstrip("\n") + f",{columns}\n" + ROW.format(reg="90011").rstrip("\n") + f",{values}\n",
+                    encoding="utf-8")
+    code, report = run_import(runner, path)
+    assert code == 2 and count(app) == (0, 0)
+    assert [(e["column"], message in e["message"]) for e in report["errors"]] == [(column, True)]
+
+
+@pytest.mark.parametrize("values, message", [("46,2014-03-01,", "are not Nice classes"),
+                                             ("30,2014-03-01,2013-01-01", "is not after the filing date")])
+def test_bad_term_values_are_rejected(app, runner, tmp_path, values, message):
+    path = tmp_path / "mark.csv"
+    path.write_text(HEADER.rstrip("\n") + ",nice_classes,filing_date,expiry_date\n" + MARK.format(reg="90012")
+                    + f",\"{values.split(',')[0]}\",{values.split(',', 1)[1]}\n", encoding="utf-8")
+    code, report = run_import(runner, path)
+    assert code == 2 and count(app) == (0, 0)
+    assert any(message in e["message"] for e in report["errors"]), report["errors"]
+
+
 def bad(tmp_path, name, content: bytes):
     path = tmp_path / name
     path.write_bytes(content)

@@ -1,9 +1,11 @@
 """Long work runs as jobs: queued by a request, claimed once by a worker, progress and result recorded."""
+import html
 import json
+from pathlib import Path
 
 from sqlalchemy import select
 
-from conftest import login, make_user
+from conftest import client_as, login, make_user
 
 
 def test_worker_runs_queued_jobs_and_records_the_result(loaded):
@@ -69,6 +71,14 @@ def test_job_page_shows_progress(loaded):
     assert client.get(f"/jobs/{job_id}.json").get_json()["status"] == "queued"
 
 
+def translated(msgid: str, params: dict) -> str:
+    """The Vietnamese of a msgid, read from the committed catalogue (not through the app under test)."""
+    from babel.messages.mofile import read_mo
+
+    with open(Path(__file__).parents[1] / "ipreg/translations/vi/LC_MESSAGES/messages.mo", "rb") as f:
+        return read_mo(f)[msgid].string % params
+
+
 def test_admin_import_and_gazetteer_reload_run_as_jobs(app, sample_csv):
     import io
 
@@ -76,19 +86,23 @@ def test_admin_import_and_gazetteer_reload_run_as_jobs(app, sample_csv):
     from ipreg.extensions import db
     from ipreg.models import Job, Registration
 
-    make_user(app, "boss", "admin")
-    client = app.test_client()
-    login(client, "boss")
+    client = client_as(app, "boss", "admin")
     token = csrf_token(client, "/admin/import")
     response = client.post("/admin/import", data={"csrf_token": token, "partial": "1", "file": (
         io.BytesIO(sample_csv.read_bytes()), "sample.csv", "text/csv")}, content_type="multipart/form-data")
     assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "created" in page
     with app.app_context():
         job = db.session.scalars(select(Job)).first()
         assert job.status == "done" and job.result["created"] > 0
         assert db.session.query(Registration).count() == job.result["created"]
+    # The stored report is shown in the reader's language: labels and each rejected row's problem.
+    assert "<dt>tạo mới</dt>" in page and "<dt>created</dt>" not in page
+    problem = job.result["errors"][0]
+    vietnamese = translated(problem["msgid"], problem["params"])
+    assert vietnamese != problem["message"] and html.escape(vietnamese, quote=False) in page
+    english = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "<dt>created</dt>" in english and html.escape(problem["message"], quote=False) in english
     refused = client.post("/admin/import", data={"csrf_token": token, "file": (
         io.BytesIO(b"\x7fELF\x00\x00"), "x.csv", "text/csv")}, content_type="multipart/form-data")
     assert refused.status_code == 400

@@ -54,6 +54,11 @@ def vintage_word(vintage: str) -> Message | str:
     return Message(_VINTAGE_WORDS[vintage]) if vintage in _VINTAGE_WORDS else vintage
 
 
+def plain_params(params: dict) -> dict:
+    """Params as JSON can store them (a stored message is translated later; a nested ``Message`` stays English)."""
+    return {k: v if isinstance(v, (str, int, float, bool, type(None))) else str(v) for k, v in params.items()}
+
+
 class IpregError(Exception):
     """Bad input or a refused operation, with a message meant for the user (no traceback)."""
 

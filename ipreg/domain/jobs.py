@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..database import begin_write
 from ..models import Job
 from .audit import audit
-from .errors import N_, IpregError
+from .errors import N_, IpregError, plain_params
 from .history import utcnow
 
 KINDS = ("flags_run", "import_records", "batch_apply", "gazetteer_load")
@@ -83,7 +83,7 @@ def run_job(engine: Engine, job_id: int, handlers: dict[str, Callable]) -> Job:
         except IpregError as exc:
             session.rollback()
             status, message = "failed", exc.message
-            result = {"error": exc.message, "details": exc.details}
+            result = {"error": exc.message, "msgid": exc.msgid, "params": plain_params(exc.params), "details": exc.details}
         except Exception as exc:  # noqa: BLE001 - a failed job is reported, never lost
             session.rollback()
             status, message = "failed", f"{type(exc).__name__}: {exc}"

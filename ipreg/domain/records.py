@@ -187,6 +187,8 @@ def describe_record(session: Session, gaz: Gazetteer, reg: Registration, on: dat
         "name": details.get("name", reg.name),
         "product": details.get("product"),
         "status": details.get("status"),
+        "nice_classes": details.get("nice_classes"),
+        "filing_date": details.get("filing_date"),
         "granted_on": details.get("granted_on"),
         "expiry_date": details.get("expiry_date"),
         "decision_no": details.get("decision_no"),

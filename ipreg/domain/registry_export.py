@@ -14,7 +14,8 @@ from .gazetteer import Gazetteer
 from .records import entries_of
 from .search import EXPORT_COLUMNS, RecordQuery, result_rows, search_records
 
-COLUMNS = EXPORT_COLUMNS + ["internal_id", "area_reexpressed", "area_geometry"]
+TERM_COLUMNS = ["nice_classes", "filing_date", "expiry_date", "decision_no"]
+COLUMNS = EXPORT_COLUMNS + TERM_COLUMNS + ["internal_id", "area_reexpressed", "area_geometry"]
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -33,6 +34,9 @@ def registry_rows(session: Session, gaz: Gazetteer, scope, public_only: bool, wi
         entries = entries_of(gaz, reg)
         summary = summarise(gaz, entries) if entries else None
         row["area_reexpressed"] = summary.reexpressed if summary else ""
+        for column in TERM_COLUMNS:
+            value = getattr(reg, column)
+            row[column] = value.isoformat() if hasattr(value, "isoformat") else (value or "")
         geom, source = None, "none"
         if with_geometry:
             if reg.area_polygon:

@@ -10,6 +10,9 @@ from ..domain.text import fold
 RECORD_COLUMNS = ["kind", "reg_no", "name", "product", "granted_on", "status", "holder", "holder_kind",
                   "holder_unit", "manager", "manager_kind", "manager_unit", "area_units", "area_vintage", "notes"]
 RECORD_REQUIRED = ["kind", "name", "holder"]
+# Optional columns beyond the interface: when a file has them they are imported; when it lacks them the
+# values already in the registry are kept (so files in the 15-column format never erase them).
+RECORD_OPTIONAL = ["nice_classes", "filing_date", "expiry_date", "decision_no"]
 RECORD_ALIASES_VI = {
     "kind": ["loại", "loại đối tượng", "loại văn bằng"],
     "reg_no": ["số đăng ký", "số văn bằng", "số giấy chứng nhận"],
@@ -26,6 +29,10 @@ RECORD_ALIASES_VI = {
     "area_units": ["khu vực địa lý", "vùng sản xuất", "địa bàn"],
     "area_vintage": ["ngày của danh mục địa bàn", "thời điểm địa bàn"],
     "notes": ["ghi chú"],
+    "nice_classes": ["nhóm", "nhóm sản phẩm dịch vụ", "phân loại nice"],
+    "filing_date": ["ngày nộp đơn"],
+    "expiry_date": ["ngày hết hạn", "hiệu lực đến"],
+    "decision_no": ["số quyết định", "quyết định cấp"],
 }
 
 REASSIGN_COLUMNS = ["kind", "reg_no", "role", "new_party", "new_party_kind", "new_party_unit", "decision_no",
@@ -55,5 +62,5 @@ def alias_map(columns: list[str], vietnamese: dict[str, list[str]]) -> dict[str,
     return out
 
 
-RECORD_ALIASES = alias_map(RECORD_COLUMNS, RECORD_ALIASES_VI)
+RECORD_ALIASES = alias_map(RECORD_COLUMNS + RECORD_OPTIONAL, RECORD_ALIASES_VI)
 REASSIGN_ALIASES = alias_map(REASSIGN_COLUMNS, REASSIGN_ALIASES_VI)

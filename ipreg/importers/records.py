@@ -28,12 +28,14 @@ from ..domain.reform import OLD_VALID_TO, vintage_on
 from ..domain.text import fold
 from ..models import AreaEntry, Party, RecordFact, RecordProvince, Registration
 from ..models.registry import PARTY_KINDS
-from .columns import RECORD_ALIASES, RECORD_REQUIRED
+from .columns import RECORD_ALIASES, RECORD_OPTIONAL, RECORD_REQUIRED
 from .tabular import read_table
-from .values import Problem, UnitResolver, Unparsable, parse_date, parse_kind, parse_status
+from .values import Problem, UnitResolver, Unparsable, parse_date, parse_kind, parse_nice_classes, parse_status
 
 DECISION_LIKE = re.compile(r"(^|\W)(qd|quyet dinh)(\W|$)")
 DEFAULT_VINTAGE = OLD_VALID_TO
+DATE_FIELDS = ("filing_date", "granted_on", "expiry_date")
+MARK_TERM_YEARS = 10  # Law on IP, art. 93(6): a mark is protected until 10 years from its filing date, renewable
 
 
 @dataclass
@@ -61,12 +63,22 @@ class RecordInput:
     manager: PartyInput | None
     entries: tuple[Entry, ...]
     area_vintage: date | None
+    nice_classes: str | None = None
+    filing_date: date | None = None
+    expiry_date: date | None = None
+    given: frozenset[str] = frozenset()  # optional columns the file has (others keep the registry's values)
     warnings: list[Problem] = field(default_factory=list)
 
     def details(self) -> dict:
-        return {"name": self.name, "product": self.product, "nice_classes": None, "filing_date": None,
-                "granted_on": self.granted_on.isoformat() if self.granted_on else None, "expiry_date": None,
-                "status": self.status, "decision_no": self.decision_no, "notes": self.notes}
+        """The record's details as stored in its history (dates as ISO strings)."""
+        values = {"name": self.name, "product": self.product, "nice_classes": self.nice_classes,
+                  "filing_date": self.filing_date, "granted_on": self.granted_on, "expiry_date": self.expiry_date,
+                  "status": self.status, "decision_no": self.decision_no, "notes": self.notes}
+        return {k: (v.isoformat() if k in DATE_FIELDS and v else v) for k, v in values.items()}
+
+    def kept(self) -> set[str]:
+        """Optional details the file does not carry: the registry's values stay."""
+        return set(RECORD_OPTIONAL) - self.given
 
 
 @dataclass
@@ -81,9 +93,11 @@ class ImportReport:
     dry_run: bool = False
     records: list[dict] = field(default_factory=list)  # per row: line, record, action
 
-    def as_dict(self) -> dict:
+    def as_dict(self, translatable: bool = False) -> dict:
+        """The JSON report; ``translatable`` keeps each problem's msgid and params (stored job results)."""
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "errors": [p.as_dict() for p in self.errors], "warnings": [p.as_dict() for p in self.warnings],
+                "errors": [p.as_dict(translatable) for p in self.errors],
+                "warnings": [p.as_dict(translatable) for p in self.warnings],
                 "rejected_rows": self.rejected_rows, "imported": self.imported, "dry_run": self.dry_run,
                 "records": self.records}
 
@@ -135,9 +149,9 @@ class RowValidator:
         if not name:
             error("name", N_("The name is empty"))
         reg_no = row.get("reg_no", "").strip() or None
-        decision_no = None
+        decision_no = row.get("decision_no", "").strip() or None
         if reg_no and DECISION_LIKE.search(fold(reg_no)):
-            decision_no, reg_no = reg_no, None
+            decision_no, reg_no = decision_no or reg_no, None
             warn("reg_no", N_("%(value)s is a decision number, not a certificate number: kept as the decision "
                               "number; the record gets an internal id"))
         granted_on = parsed("granted_on", parse_date)
@@ -166,11 +180,39 @@ class RowValidator:
                 entries.append(Entry(unit))
         if kind == "GI" and not row.get("area_units", "").strip():
             error("area_units", N_("A geographical indication needs its production area"))
+        nice_classes, filing_date, expiry_date = self._term(row, kind, status, parsed, error, warn)
         if kind is None or not name or holder is None:
             return None
+        given = frozenset(c for c in RECORD_OPTIONAL if c in row)
+        if "filing_date" in given:
+            given |= {"expiry_date"}  # derived from the filing date
         return RecordInput(line, kind, reg_no, name, row.get("product", "").strip() or None, granted_on,
                            status or "pending", decision_no, row.get("notes", "").strip() or None, holder, manager,
-                           tuple(dict.fromkeys(entries)), vintage_date if entries else None)
+                           tuple(dict.fromkeys(entries)), vintage_date if entries else None,
+                           nice_classes, filing_date, expiry_date, given)
+
+    @staticmethod
+    def _term(row, kind, status, parsed, error, warn) -> tuple[str | None, date | None, date | None]:
+        """Nice classes, filing and expiry dates: marks only have classes and a term; a GI is indefinite."""
+        nice_classes = parsed("nice_classes", parse_nice_classes)
+        filing_date = parsed("filing_date", parse_date)
+        expiry_date = parsed("expiry_date", parse_date)
+        if kind == "GI":
+            if nice_classes:
+                error("nice_classes", N_("Nice classes belong to marks; a geographical indication has none"))
+            if expiry_date:
+                error("expiry_date", N_("A geographical indication is protected indefinitely: leave the expiry "
+                                        "date empty"))
+            return None, filing_date, None
+        if filing_date and expiry_date and expiry_date <= filing_date:
+            error("expiry_date", N_("%(value)s is not after the filing date"))
+        if filing_date and not expiry_date and not row.get("expiry_date", "").strip():
+            expiry_date = _years_later(filing_date, MARK_TERM_YEARS)
+        if expiry_date and expiry_date < date.today() and status == "registered":
+            warn("expiry_date" if row.get("expiry_date", "").strip() else "filing_date",
+                 N_("The term ended on %(date)s: renewed, or should the status be expired?"),
+                 date=expiry_date.isoformat())
+        return nice_classes, filing_date, expiry_date
 
     def _unit(self, text, vintage, levels, column, found, line) -> Unit | None:
         unit, msgid, params, candidates = self.units.resolve(text, vintage, levels)
@@ -284,8 +326,7 @@ def _differences(session, gaz, reg: Registration, item: RecordInput) -> dict:
     diff = {}
     current = details_value(reg)
     wanted = item.details()
-    changed = {k: v for k, v in wanted.items() if k not in ("nice_classes", "filing_date", "expiry_date")
-               and current.get(k) != v}
+    changed = {k: v for k, v in wanted.items() if k not in item.kept() and current.get(k) != v}
     if changed:
         diff["details"] = changed
     for role, party in (("holder", item.holder), ("manager", item.manager)):
@@ -320,7 +361,7 @@ def _apply(session, gaz, inputs, report, actor, filename, fail_after) -> None:
             continue
         context = {"source": "import", "actor": actor, "note": f"re-import of {filename}", "document": filename}
         if "details" in diff:
-            values = {k: (date.fromisoformat(v) if k == "granted_on" and v else v)
+            values = {k: (date.fromisoformat(v) if k in DATE_FIELDS and v else v)
                       for k, v in diff["details"].items()}
             change_details(session, gaz, reg, values, today, **context)
         for role in ("holder", "manager"):
@@ -369,8 +410,9 @@ def _create(session: Session, gaz: Gazetteer, items: list[RecordInput], actor: s
     for n, item in enumerate(items):
         rows.append({
             "kind": item.kind, "reg_no": item.reg_no, "internal_id": f"IPR-{first + n:06d}", "name": item.name,
-            "product": item.product, "nice_classes": None, "filing_date": None, "granted_on": item.granted_on,
-            "expiry_date": None, "status": item.status, "decision_no": item.decision_no, "notes": item.notes,
+            "product": item.product, "nice_classes": item.nice_classes, "filing_date": item.filing_date,
+            "granted_on": item.granted_on, "expiry_date": item.expiry_date, "status": item.status,
+            "decision_no": item.decision_no, "notes": item.notes,
             "holder_id": holder_ids[n], "manager_id": manager_ids.get(item.line), "area_vintage": item.area_vintage,
             "search_text": search_text(item.name, item.product, item.reg_no, f"IPR-{first + n:06d}",
                                        item.decision_no, item.holder.name, item.manager.name if item.manager else None),
@@ -406,3 +448,11 @@ def _create(session: Session, gaz: Gazetteer, items: list[RecordInput], actor: s
         if payload:
             session.execute(insert(model.__table__), payload)
     audit_many(session, audits)
+
+
+def _years_later(day: date, years: int) -> date:
+    """The same day ``years`` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..domain.errors import N_, Message
+from ..domain.errors import N_, Message, plain_params
 from ..domain.gazetteer import Gazetteer, Unit
 from ..domain.text import fold
 
@@ -42,11 +42,15 @@ class Problem:
         """The English text; a ``Message``, so that the web pages show it in the interface language."""
         return Message(self.msgid, **self.params)
 
-    def as_dict(self) -> dict:
+    def as_dict(self, translatable: bool = False) -> dict:
+        """The report's form; ``translatable`` adds msgid and params, so a stored report can be shown later in
+        the reader's language (params that are ``Message``s are kept as their English text)."""
         out = {"row": self.row, "column": self.column, "value": self.value, "message": self.message,
                "candidates": self.candidates}
         if self.suggestion:
             out["suggestion"] = self.suggestion
+        if translatable:
+            out.update(msgid=self.msgid, params=plain_params(self.params))
         return out
 
 
@@ -73,6 +77,16 @@ def parse_date(text: str) -> date | None:
     except ValueError:
         pass
     raise Unparsable(N_("%(value)s is not a date (write 2025-06-30 or 30/06/2025)"), value=text)
+
+
+def parse_nice_classes(text: str) -> str | None:
+    """Nice classes written "29, 30" or "29;30" or "29 30" → "29, 30" (sorted, each 1-45); empty → None."""
+    parts = [p for p in re.split(r"[,;\s]+", (text or "").strip()) if p]
+    if not parts:
+        return None
+    if not all(p.isdigit() and 1 <= int(p) <= 45 for p in parts):
+        raise Unparsable(N_("%(value)s are not Nice classes (numbers 1 to 45, e.g. 29, 30)"), value=text)
+    return ", ".join(str(n) for n in sorted({int(p) for p in parts}))
 
 
 def parse_kind(text: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -11,18 +12,47 @@ from ..domain.job_handlers import HANDLERS
 from ..domain.jobs import enqueue, job_dict, run_job
 from ..extensions import db
 from ..models import Job
+from .errors import translate_message
 from .security import actor_name, requires
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 JOB_KINDS = {"flags_run": _l("flag run"), "import_records": _l("record import"), "batch_apply": _l("batch apply"),
              "gazetteer_load": _l("gazetteer load")}
 JOB_STATUSES = {"queued": _l("queued"), "running": _l("running"), "done": _l("done"), "failed": _l("failed")}
+# The figures of the jobs' reports (import, flag run, batch apply, gazetteer load), as the result page names them.
+RESULT_LABELS = {
+    "created": _l("created"), "updated": _l("updated"), "unchanged": _l("unchanged"), "errors": _l("errors"),
+    "warnings": _l("warnings"), "rejected_rows": _l("rejected rows"), "imported": _l("imported"),
+    "dry_run": _l("dry run"), "records": _l("records"), "findings": _l("findings"), "opened": _l("opened"),
+    "closed": _l("closed"), "reopened": _l("reopened"), "skipped": _l("skipped (unchanged since the last run)"),
+    "batch": _l("batch"), "changed": _l("changed"), "flags_resolved": _l("flags resolved"),
+    "missing_layers": _l("missing layers"), "counts": _l("unit counts"), "skipped_rows": _l("skipped rows"),
+    "details": _l("details"),
+}
+HIDDEN_RESULT_KEYS = ("trace", "changes", "by_rule", "msgid", "params", "error")
+
+
+def job_message(job: Job) -> str:
+    """The job's progress or failure message in the interface language (stored as English msgids)."""
+    result = job.result or {}
+    if job.status == "failed" and result.get("msgid"):
+        return translate_message(result["msgid"], result.get("params"))
+    return _(job.message) if job.message else ""
+
+
+def problem_message(problem: dict) -> str:
+    """A stored report's problem in the interface language (reports of jobs keep msgid and params)."""
+    if problem.get("msgid"):
+        return translate_message(problem["msgid"], problem.get("params"))
+    return problem.get("message") or ""
 
 
 @bp.app_context_processor
 def _labels():
     return {"job_kind_label": lambda v: str(JOB_KINDS.get(v, v)),
-            "job_status_label": lambda v: str(JOB_STATUSES.get(v, v))}
+            "job_status_label": lambda v: str(JOB_STATUSES.get(v, v)),
+            "job_message": job_message, "problem_message": problem_message,
+            "result_label": lambda key: str(RESULT_LABELS.get(key, key)), "hidden_result_keys": HIDDEN_RESULT_KEYS}
 
 
 def start_job(kind: str, params: dict) -> Job:
@@ -64,4 +94,5 @@ def show(job_id: int):
 @bp.get("/<int:job_id>.json")
 @requires("jobs")
 def status(job_id: int):
-    return jsonify(job_dict(_job(job_id)))
+    job = _job(job_id)
+    return jsonify({**job_dict(job), "message_shown": job_message(job)})

@@ -9,7 +9,7 @@
       .then(function (r) { return r.json(); })
       .then(function (job) {
         document.getElementById("job-progress").value = job.percent;
-        document.getElementById("job-message").textContent = job.message || "";
+        document.getElementById("job-message").textContent = job.message_shown || "";
         if (job.status === "done" || job.status === "failed") { window.location.reload(); }
         else { window.setTimeout(poll, 1000); }
       })
