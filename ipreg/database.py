@@ -99,6 +99,9 @@ def insert_rows(session: Session | scoped_session, table, rows: list[dict]) -> N
         processors.append(convert)
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    params = [tuple(v if p is None else p(v) for v, p in zip((row[c] for c in columns), processors))
-              for row in rows]
-    conn.exec_driver_sql(sql, params)
+    # Column by column: one tight loop per column is several times faster than a generator per row.
+    values = []
+    for name, processor in zip(columns, processors):
+        column = [row[name] for row in rows]
+        values.append(column if processor is None else [processor(v) for v in column])
+    conn.exec_driver_sql(sql, list(zip(*values)))

@@ -116,3 +116,68 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
         with db.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_concurrent_decisions_on_one_flag_keep_exactly_one(loaded):
+    """Officers decide the same flag at once while a full flag run writes: one decision wins, every other
+    officer is told (a conflict, shown as 409 on the web), and the run does not undo the decision."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from ipreg.database import begin_write
+    from ipreg.domain.errors import Conflict
+    from ipreg.domain.flags import run_registry
+    from ipreg.domain.review import dismiss_flag
+    from ipreg.extensions import db
+    from ipreg.models import Flag
+
+    with loaded.app_context():
+        run_registry(db.session)
+        db.session.commit()
+        flag_id = db.session.scalar(select(Flag.id).where(Flag.status == "open", Flag.severity == "high")
+                                    .order_by(Flag.id))
+    workers = 6
+    won, told, errors = [], [], []
+    start = threading.Barrier(workers + 1)
+
+    def officer(n):
+        with loaded.app_context():
+            start.wait()
+            seen = db.session.get(Flag, flag_id).version  # the flag page the officer reads
+            db.session.commit()
+            try:
+                begin_write(db.session)
+                dismiss_flag(db.session, db.session.get(Flag, flag_id), f"decided by officer {n}", actor=f"o{n}",
+                             expected_version=seen)
+                db.session.commit()
+                won.append(n)
+            except (Conflict, StaleDataError):
+                db.session.rollback()
+                told.append(n)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                db.session.rollback()
+                errors.append(repr(exc))
+            db.session.remove()
+
+    def engine():
+        with loaded.app_context():
+            start.wait()
+            try:
+                run_registry(db.session, full=True)
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001
+                db.session.rollback()
+                errors.append(repr(exc))
+            db.session.remove()
+
+    threads = [threading.Thread(target=officer, args=(n,)) for n in range(workers)] + [threading.Thread(target=engine)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    assert len(won) == 1 and len(told) == workers - 1
+    with loaded.app_context():
+        run_registry(db.session, full=True)  # a later run leaves the decision alone too
+        db.session.commit()
+        flag = db.session.get(Flag, flag_id)
+        assert flag.status == "dismissed" and flag.closed_reason == f"decided by officer {won[0]}"

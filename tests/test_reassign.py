@@ -111,6 +111,11 @@ def test_failure_half_way_changes_nothing(flagged, tmp_path):
         before = state(flagged)
         with pytest.raises(RuntimeError, match="injected"):
             batches.apply(db.session, report["batch"], confirm=2, actor="t", fail_after=1)
+        from ipreg.models import RecordFact
+
+        written = db.session.scalar(select(func.count()).select_from(RecordFact)
+                                    .where(RecordFact.batch_id == report["batch"]))
+        assert written == 1  # the crash came after the first change was written
         db.session.rollback()
     assert state(flagged) == before
 
@@ -137,6 +142,37 @@ def test_apply_then_rollback_restores_records_and_flags_exactly(flagged):
     after = state(flagged)
     assert after[0] == before[0] and after[1] == before[1] and after[2] == before[2]
     assert {"batch.apply", "batch.rollback"} <= set(actions)
+
+
+def test_officers_decisions_survive_apply_and_rollback(flagged):
+    """A flag dismissed after the preview stays dismissed through the apply; one dismissed after the apply
+    stays dismissed through the rollback; a commented flag is kept."""
+    from ipreg.domain import batches
+    from ipreg.domain.review import comment_flag, dismiss_flag
+    from ipreg.extensions import db
+    from ipreg.models import Batch, Flag, Registration
+
+    with flagged.app_context():
+        report = batches.preview(db.session, (HEADER + GOOD).encode(), "r.csv", actor="admin", max_rows=100,
+                                 max_cell_chars=2000, max_bytes=None)
+        planned = {f for change in db.session.get(Batch, report["batch"]).plan["changes"] for f in change["flags"]}
+        early = db.session.get(Flag, sorted(planned)[0])
+        dismiss_flag(db.session, early, "decided by letter", actor="officer")
+        db.session.commit()
+        batches.apply(db.session, report["batch"], confirm=2, actor="admin")
+        assert db.session.get(Flag, early.id).status == "dismissed"
+        remaining = [f for f in db.session.scalars(select(Flag).where(Flag.id.in_(planned), Flag.id != early.id))]
+        assert remaining and all(f.status == "resolved" for f in remaining)
+        touched = db.session.scalars(select(Flag).join(Registration).where(
+            Registration.reg_no.in_(["00101", "00017"]), Flag.status == "open")).all()
+        for flag in touched:
+            comment_flag(db.session, flag, "seen", actor="officer")
+        db.session.commit()
+        batches.rollback(db.session, report["batch"], reason="wrong decision", actor="admin")
+        db.session.expire_all()
+        assert db.session.get(Flag, early.id).status == "dismissed"
+        assert all(db.session.get(Flag, f.id) is not None for f in touched)  # commented: kept
+        assert all(db.session.get(Flag, f.id).status == "open" for f in remaining)  # restored
 
 
 def test_conflicts_since_preview_and_after_apply_are_refused(flagged):
@@ -265,6 +301,16 @@ def test_bad_uploads_are_refused_clearly_and_write_nothing(flagged, admin, case)
     assert response.status_code == 400, (case, response.status_code)
     assert message in response.get_data(as_text=True), case
     assert state(flagged) == before
+
+
+def test_a_file_declared_as_another_type_is_refused(flagged, admin):
+    before = state(flagged)
+    response = upload(admin, "r.csv", (HEADER + GOOD).encode(), content_type="application/pdf")
+    assert response.status_code == 400 and "only CSV (UTF-8) and Excel" in response.get_data(as_text=True)
+    assert state(flagged) == before
+    # Excel on Windows declares a CSV as application/vnd.ms-excel: read by its content, accepted
+    assert upload(admin, "r.csv", (HEADER + GOOD).encode(), content_type="application/vnd.ms-excel"
+                  ).status_code == 302
 
 
 def test_too_many_rows_and_too_large_files(flagged, admin):

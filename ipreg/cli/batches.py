@@ -9,8 +9,9 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from ..domain import batches as batch_domain
+from ..domain.errors import IpregError
 from ..extensions import db
-from .common import domain_errors, echo_json, json_option, read_input
+from .common import domain_errors, echo_json, json_option, problem, read_input
 
 
 def _print(report: dict, as_json: bool) -> None:
@@ -23,10 +24,10 @@ def _print(report: dict, as_json: bool) -> None:
         before = change["before"]["name"] if change["before"] else "—"
         click.echo(f"  row {change['row']}: {change['kind']} {change['reg_no']} {change['role']}: {before} → "
                    f"{change['after']['name']} ({change['after']['unit']['name']})")
-    for problem in report["errors"]:
-        where = f"row {problem['row']}, {problem['column']}" if problem.get("row") else "file"
-        hint = f" — {problem['suggestion']}" if problem.get("suggestion") else ""
-        click.echo(f"  {where}: {problem['message']}{hint}", err=True)
+    for found in report["errors"]:
+        where = f"row {found['row']}, {found['column']}" if found.get("row") else "file"
+        hint = f" — {found['suggestion']}" if found.get("suggestion") else ""
+        click.echo(f"  {where}: {found['message']}{hint}", err=True)
 
 
 @click.command("reassign")
@@ -37,7 +38,7 @@ def _print(report: dict, as_json: bool) -> None:
 @domain_errors
 def reassign_command(file: Path, dry_run: bool, as_json: bool) -> None:
     """Re-assign holders/managers from a file: validated row by row, applied in one transaction."""
-    data = read_input(file)
+    data = read_input(file, as_json, {"changed": 0, "batch": None})
     cfg = current_app.config
     report = batch_domain.preview(db.session, data, file.name, actor="cli", max_rows=cfg["IPREG_MAX_ROWS"],
                                   max_cell_chars=cfg["IPREG_MAX_CELL_CHARS"], max_bytes=cfg["MAX_CONTENT_LENGTH"],
@@ -48,7 +49,13 @@ def reassign_command(file: Path, dry_run: bool, as_json: bool) -> None:
             click.echo(f"Rejected: {len(report['errors'])} problems; nothing was written.", err=True)
         sys.exit(2)
     if not dry_run:
-        applied = batch_domain.apply(db.session, report["batch"], confirm=report["changed"], actor="cli")
+        try:
+            applied = batch_domain.apply(db.session, report["batch"], confirm=report["changed"], actor="cli")
+        except IpregError as exc:  # refused at apply (a record changed meanwhile): the report's shape still
+            db.session.rollback()
+            report.update(changed=0, errors=[problem(exc.message)])
+            _print(report, as_json)
+            sys.exit(2)
         report["flags_resolved"] = applied["flags_resolved"]
     _print(report, as_json)
     if not as_json:

@@ -49,13 +49,22 @@ def domain_errors(func):
     return wrapper
 
 
-def read_input(path) -> bytes:
-    """The bytes of an input file, or a message and exit code 2 when it cannot be read."""
+def read_input(path, as_json: bool = False, report: dict | None = None) -> bytes:
+    """The bytes of an input file, or a message and exit code 2 when it cannot be read (with ``as_json``,
+    ``report`` is printed with the problem in its ``errors``, the shape the command's JSON always has)."""
     try:
         return path.read_bytes()
     except OSError as exc:
-        click.echo(f"Error: cannot read {path}: {exc.strerror}", err=True)
+        message = f"cannot read {path}: {exc.strerror}"
+        if as_json:
+            echo_json({**(report or {}), "errors": [problem(message, str(path))]})
+        click.echo(f"Error: {message}", err=True)
         sys.exit(2)
+
+
+def problem(message: str, value: str | None = None) -> dict:
+    """A problem of the whole file, in the form of the reports' per-row problems."""
+    return {"row": None, "column": None, "value": value, "message": message, "candidates": []}
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

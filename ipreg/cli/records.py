@@ -40,7 +40,7 @@ def print_report(report: ImportReport, as_json: bool) -> None:
 
 
 def run_import(path: Path, dry_run: bool, partial: bool, as_json: bool) -> ImportReport:
-    data = read_input(path)
+    data = read_input(path, as_json, {"created": 0, "updated": 0, "unchanged": 0})
     cfg = current_app.config
     report = import_records(db.session, data, path.name, dry_run=dry_run, partial=partial, actor="cli",
                             max_rows=cfg["IPREG_MAX_ROWS"], max_cell_chars=cfg["IPREG_MAX_CELL_CHARS"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Callable
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..database import begin_write
 from ..importers.reassign import RowChange, file_problem, read_reassignment, validate_rows
 from ..importers.values import Problem
-from ..models import Batch, Flag, RecordFact, Registration
+from ..models import Batch, Flag, FlagComment, RecordFact, Registration
 from .audit import audit
 from .errors import N_, Conflict, IpregError, Message, NotFound
 from .flag_view import payloads
@@ -100,17 +101,27 @@ def get_batch(session: Session, batch_id: int) -> Batch:
     return batch
 
 
-def apply(session: Session, batch_id: int, *, confirm: int | None, actor: str | None,
-          fail_after: int | None = None) -> dict:
-    """Apply a previewed batch in one transaction (``fail_after`` injects a failure, for the tests)."""
-    begin_write(session)
-    batch = get_batch(session, batch_id)
-    plan = batch.plan["changes"]
+def check_ready(batch: Batch, confirm) -> None:
+    """A batch is applied only from its preview, and only with the number of its changes typed back."""
     if batch.status != "previewed":
         raise Conflict(N_("Batch %(id)d is %(status)s; only a previewed batch can be applied."), id=batch.id,
                        status=Message(STATUS_WORDS.get(batch.status, batch.status)))
-    if confirm is not None and int(confirm) != len(plan):
-        raise IpregError(N_("Type the number of records to change (%(n)d) to confirm."), n=len(plan))
+    count = len(batch.plan["changes"])
+    if confirm is not None and str(confirm).strip() != str(count):
+        raise IpregError(N_("Type the number of records to change (%(n)d) to confirm."), n=count)
+
+
+def apply(session: Session, batch_id: int, *, confirm: int | None, actor: str | None,
+          fail_after: int | None = None, progress: Callable[[int, int, str], None] | None = None) -> dict:
+    """Apply a previewed batch in one transaction.
+
+    ``fail_after`` is the tests' crash: the first ``fail_after`` changes are written, then the apply fails
+    before its commit, as a killed process would; nothing of it may remain.
+    """
+    begin_write(session)
+    batch = get_batch(session, batch_id)
+    plan = batch.plan["changes"]
+    check_ready(batch, confirm)
     twin = session.scalar(select(Batch.id).where(Batch.file_hash == batch.file_hash, Batch.applied_at.is_not(None)))
     if twin:
         raise Conflict(N_("This file was already applied (batch %(id)d)"), id=twin)
@@ -122,6 +133,8 @@ def apply(session: Session, batch_id: int, *, confirm: int | None, actor: str | 
         raise Conflict(N_("These records changed since the preview: %(records)s. Preview the file again."),
                        records=", ".join(sorted(set(conflicts))), details=sorted(set(conflicts)))
     gaz = get_gazetteer(session)
+    if progress:
+        progress(1, 3, N_("recording the changes"))
     flags_before = _flag_rows(session, ids)
     words = payloads(session, session.scalars(select(Flag).where(Flag.id.in_(
         [f for p in plan for f in p["flags"]]))).all())
@@ -129,12 +142,15 @@ def apply(session: Session, batch_id: int, *, confirm: int | None, actor: str | 
     party_ids = book.ids_for([(p["after"]["name"], p["after"]["kind"],
                                gaz.by_key[("new", p["after"]["unit"]["code"])].id) for p in plan])
     changes = []
-    for n, (item, party_id) in enumerate(zip(plan, party_ids)):
-        if fail_after is not None and n >= fail_after:
-            raise RuntimeError("injected failure (test)")
+    for item, party_id in zip(plan, party_ids):
         changes.append(PartyChange(item["registration_id"], item["role"], party_id,
                                    date.fromisoformat(item["effective_date"]), None, item["decision_no"],
                                    date.fromisoformat(item["decision_date"]), item["note"]))
+    if fail_after is not None:
+        record_party_changes(session, gaz, changes[:fail_after], source="batch", actor=actor, batch_id=batch.id,
+                             document=batch.filename)
+        session.flush()
+        raise RuntimeError("injected failure (test)")
     # Both roles of one record change in one update, each with its expected version checked above.
     results = record_party_changes(session, gaz, changes, source="batch", actor=actor, batch_id=batch.id,
                                    document=batch.filename)
@@ -152,18 +168,23 @@ def apply(session: Session, batch_id: int, *, confirm: int | None, actor: str | 
                                           "effective_date": item["effective_date"], "by": actor,
                                           "successor": item["after"]}})
     if resolved:
+        # Only flags still open: one an officer dismissed or accepted since the preview keeps that decision.
         table = Flag.__table__
         session.connection().execute(
-            update(table).where(table.c.id == bindparam("_id"))
+            update(table).where(table.c.id == bindparam("_id"), table.c.status == "open")
             .values({k: bindparam(k) for k in resolved[0] if k != "_id"} | {"version": table.c.version + 1}),
             resolved)
+    if progress:
+        progress(2, 3, N_("re-evaluating the flags of the records"))
     refresh_record_flags(session, ids, actor=actor)
     after_versions = dict(session.execute(select(Registration.id, Registration.version)
                                           .where(Registration.id.in_(ids))).all())
     batch.status, batch.applied_at, batch.applied_by = "applied", now, actor
+    flags_after = dict(session.execute(select(Flag.id, Flag.version).where(Flag.registration_id.in_(ids))).all())
     batch.plan = {"changes": plan, "applied": {
         "versions_after": {str(k): v for k, v in after_versions.items()},
-        "flags_before": flags_before, "flags_resolved": len(resolved)}}
+        "flags_before": flags_before, "flags_after": {str(k): v for k, v in flags_after.items()},
+        "flags_resolved": len(resolved)}}
     audit(session, actor, "batch.apply", object_type="batch", object_id=batch.id,
           after={"changed": len(results), "flags_resolved": len(resolved), "file_hash": batch.file_hash},
           document=batch.filename)
@@ -195,7 +216,7 @@ def rollback(session: Session, batch_id: int, *, reason: str, actor: str | None)
     session.execute(update(RecordFact).where(RecordFact.batch_id == batch.id, RecordFact.retracted_at.is_(None))
                     .values(retracted_at=now))
     _restore_parties(session, gaz, batch, now)
-    _restore_flags(session, list(versions_after), applied["flags_before"])
+    _restore_flags(session, list(versions_after), applied["flags_before"], applied.get("flags_after"))
     batch.status, batch.rolled_back_at, batch.rolled_back_by, batch.rollback_reason = "rolled_back", now, actor, reason
     audit(session, actor, "batch.rollback", object_type="batch", object_id=batch.id, before={"status": "applied"},
           after={"status": "rolled_back", "reason": reason}, document=batch.filename)
@@ -230,18 +251,28 @@ def _flag_rows(session: Session, ids: list[int]) -> list[dict]:
     return out
 
 
-def _restore_flags(session: Session, ids: list[int], before: list[dict]) -> None:
-    """Flags exactly as before the batch: the same rows with the same columns; rows born since, removed."""
+def _restore_flags(session: Session, ids: list[int], before: list[dict], after: dict | None) -> None:
+    """Flags as before the batch, where nobody has touched them since it was applied.
+
+    A flag still at the version the apply left (``after``) gets its columns back; one the batch's changes
+    opened is removed, unless an officer has commented on it. A flag an officer has acted on since (a
+    dismissal, an assignment: its version moved) keeps that decision.
+    """
     from datetime import datetime  # noqa: PLC0415
 
-    keep = {f["id"] for f in before}
-    session.execute(delete(Flag).where(Flag.registration_id.in_(ids), Flag.id.not_in(keep)))
+    current = dict(session.execute(select(Flag.id, Flag.version).where(Flag.registration_id.in_(ids))).all())
+    untouched = {i for i, v in current.items() if after is None or after.get(str(i)) == v}
+    earlier = {f["id"]: f for f in before}
+    commented = set(session.scalars(select(FlagComment.flag_id).where(FlagComment.flag_id.in_(list(current)))))
+    born = [i for i in untouched if i not in earlier and i not in commented]
+    if born:
+        session.execute(delete(Flag).where(Flag.id.in_(born)))
     table = Flag.__table__
-    for item in before:
-        values = {k: item[k] for k in FLAG_COLUMNS}
+    for flag_id in untouched & set(earlier):
+        values = {k: earlier[flag_id][k] for k in FLAG_COLUMNS if k != "version"}  # versions only move on
         for key in ("closed_at", "updated_at"):
             values[key] = datetime.fromisoformat(values[key]) if values[key] else None
-        session.execute(update(table).where(table.c.id == item["id"]).values(**values))
+        session.execute(update(table).where(table.c.id == flag_id).values(**values, version=table.c.version + 1))
 
 
 def list_batches(session: Session, limit: int = 100) -> list[Batch]:

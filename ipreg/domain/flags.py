@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..database import begin_write, insert_rows
 from ..models import Flag, FlagRun, Party, Registration
-from .areas import Entry, summarise
+from .areas import AreaSummary, Entry, summarise
 from .audit import audit
 from .gazetteer import Gazetteer, get_gazetteer
 from .history import utcnow
@@ -61,8 +61,8 @@ def _fingerprint(gaz: Gazetteer, finding: Finding, inputs: str) -> str:
                         ).hexdigest()
 
 
-def _entries_key(entries: tuple[Entry, ...]) -> str:
-    return ";".join(f"{e.unit.vintage}:{e.unit.code}:{e.coverage}:{','.join(e.via)}" for e in entries)
+def _entry_key(entry: Entry) -> str:
+    return f"{entry.unit.vintage}:{entry.unit.code}:{entry.coverage}:{','.join(entry.via)}"
 
 
 class Evaluator:
@@ -72,6 +72,13 @@ class Evaluator:
         self.gaz = gaz
         self.party_cache: dict[tuple, list[tuple[Finding, str]]] = {}
         self.area_cache: dict[str, list[tuple[Finding, str]]] = {}
+        self.last_summary: tuple[str, AreaSummary] | None = None
+
+    def summary(self, entries: tuple[Entry, ...], area_key: str) -> AreaSummary:
+        """The record's area summary, computed once for its party and area rules (only the last is kept)."""
+        if self.last_summary is None or self.last_summary[0] != area_key:
+            self.last_summary = (area_key, summarise(self.gaz, entries))
+        return self.last_summary[1]
 
     def _wrap(self, findings: list[Finding], inputs: str) -> list[tuple[Finding, str]]:
         return [(f, _fingerprint(self.gaz, f, inputs)) for f in findings]
@@ -83,7 +90,7 @@ class Evaluator:
         depends_on_area = party.unit is not None and party.unit.level == "district"
         key = (role, party.id, area_key if depends_on_area else None)
         if key not in self.party_cache:
-            area = summarise(self.gaz, entries) if entries else None
+            area = self.summary(entries, area_key) if entries else None
             unit = party.unit
             inputs = f"{party.name}|{party.kind}|{unit.vintage + ':' + unit.code if unit else ''}|" + (
                 area_key if depends_on_area else "")
@@ -94,7 +101,7 @@ class Evaluator:
         if not entries:
             return []
         if area_key not in self.area_cache:
-            self.area_cache[area_key] = self._wrap(area_findings(self.gaz, summarise(self.gaz, entries)), area_key)
+            self.area_cache[area_key] = self._wrap(area_findings(self.gaz, self.summary(entries, area_key)), area_key)
         return self.area_cache[area_key]
 
     def findings(self, holder, manager, entries, area_key: str):
@@ -139,17 +146,26 @@ def load_views(session: Session, gaz: Gazetteer, registration_ids: list[int] | N
                                                     .where(Party.id.in_(party_ids))):
         parties[pid] = PartyView(pid, name, kind, gaz.units.get(unit_id) if unit_id else None)
     entries: dict[int, list[Entry]] = defaultdict(list)
+    keys: dict[int, list[str]] = defaultdict(list)
     units = gaz.units
+    made: dict[tuple, tuple[Entry, str]] = {}  # records share units: one Entry (and its key) per distinct row
     for reg_id, unit_id, coverage, via in conn.exec_driver_sql(
             "SELECT registration_id, unit_id, coverage, via FROM area_entry" + where
             + " ORDER BY registration_id, position", params).all():
-        if isinstance(via, str):
-            via = json.loads(via)  # PostgreSQL's driver returns it decoded already
-        entries[reg_id].append(Entry(units[unit_id], coverage or "whole", tuple(via) if via else ()))
+        if not isinstance(via, (str, type(None))):
+            via = json.dumps(via)  # PostgreSQL's driver decodes JSON; SQLite's gives the text
+        entry = made.get((unit_id, coverage, via))
+        if entry is None:
+            decoded = json.loads(via) if via else ()
+            item = Entry(units[unit_id], coverage or "whole", tuple(decoded))
+            entry = made[(unit_id, coverage, via)] = (item, _entry_key(item))
+        entries[reg_id].append(entry[0])
+        keys[reg_id].append(entry[1])
     out = []
+    empty: list = []
     for reg_id, holder_id, manager_id in rows:
-        items = tuple(entries.get(reg_id, ()))
-        out.append((reg_id, parties.get(holder_id), parties.get(manager_id), items, _entries_key(items)))
+        out.append((reg_id, parties.get(holder_id), parties.get(manager_id), tuple(entries.get(reg_id, empty)),
+                    ";".join(keys.get(reg_id, empty))))
     return out
 
 
@@ -218,12 +234,13 @@ def run_flags(session: Session, registration_ids: list[int] | None = None, actor
 
     now = utcnow()
     inserts, updates, closes, reopens = [], [], [], []
+    report.by_rule = dict(Counter(key[1] for key in wanted))
     for key, (finding, digest) in wanted.items():
-        report.by_rule[finding.rule] = report.by_rule.get(finding.rule, 0) + 1
         row = existing.get(key)
         if row is None:
-            inserts.append({"registration_id": key[0], "rule": finding.rule, "subject": finding.subject,
-                            "status": "open", "created_at": now, "version": 1, **_body(finding, digest, now)})
+            inserts.append({"registration_id": key[0], "rule": key[1], "subject": key[2], "status": "open",
+                            "created_at": now, "version": 1, "severity": finding.severity, "fingerprint": digest,
+                            "updated_at": now})
         elif row.status == "open" and row.fingerprint != digest:
             updates.append({"_id": row.id, "version": row.version + 1, **_body(finding, digest, now)})
         elif row.status == "resolved" and row.auto_closed:
@@ -247,9 +264,13 @@ def run_flags(session: Session, registration_ids: list[int] | None = None, actor
     insert_rows(session, table, inserts)
     for batch in (updates, closes, reopens):
         if batch:
+            # Only rows still at the version read above: an officer's decision taken while the run evaluated
+            # (a dismissal, an acceptance, an assignment) is never overwritten; the next run sees it.
             columns = [k for k in batch[0] if k != "_id"]
-            session.connection().execute(update(table).where(table.c.id == bindparam("_id"))
-                                         .values({c: bindparam(c) for c in columns}), batch)
+            session.connection().execute(
+                update(table).where(table.c.id == bindparam("_id"), table.c.version == bindparam("_read_version"))
+                .values({c: bindparam(c) for c in columns}),
+                [{**row, "_read_version": row["version"] - 1} for row in batch])
     audit(session, actor or "engine", "flags.run", object_type="flags",
           after={k: v for k, v in report.as_dict().items() if k != "by_rule"})
     return report

@@ -21,17 +21,18 @@ def flags_run(session: Session, params: dict, actor: str | None, progress) -> di
 def import_records(session: Session, params: dict, actor: str | None, progress) -> dict:
     from ..importers.records import import_records as run_import  # noqa: PLC0415
 
-    progress(0, 1, N_("reading the file"))
+    progress(0, 3, N_("reading the file"))
     report = run_import(session, Path(params["path"]).read_bytes(), params["filename"],
                         dry_run=bool(params.get("dry_run")), partial=bool(params.get("partial")), actor=actor,
                         max_rows=params.get("max_rows", 20_000), max_cell_chars=params.get("max_cell_chars", 2_000),
-                        max_bytes=None)
+                        max_bytes=None, progress=progress)
     return report.as_dict(translatable=True)
 
 
 def batch_apply(session: Session, params: dict, actor: str | None, progress) -> dict:
-    progress(0, 1, N_("applying the batch"))
-    return batches.apply(session, int(params["batch_id"]), confirm=params.get("confirm"), actor=actor)
+    progress(0, 3, N_("checking the records against the preview"))
+    return batches.apply(session, int(params["batch_id"]), confirm=params.get("confirm"), actor=actor,
+                         progress=progress)
 
 
 def gazetteer_load(session: Session, params: dict, actor: str | None, progress) -> dict:

@@ -30,7 +30,7 @@ ACKNOWLEDGE_RULES = {"AREA_CROSSES_PROVINCES", "AREA_PARTIAL_UNITS"}
 
 
 def _check_open(flag: Flag, expected_version) -> None:
-    if expected_version is not None and int(expected_version) != flag.version:
+    if expected_version is not None and str(expected_version).strip() != str(flag.version):
         raise Conflict(N_("This flag was changed by someone else since you opened it; reload it."))
     if flag.status != "open":
         raise Conflict(N_("This flag is already %(status)s."), status=Message(flag.status))

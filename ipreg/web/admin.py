@@ -20,6 +20,7 @@ from ..models import AuditEntry, GazetteerLoad, User
 from ..models.user import ROLES
 from .jobs import redirect_to, start_job
 from .security import actor_name, requires
+from .uploads import spreadsheet_upload
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,9 +59,7 @@ def batch_template(fmt: str):
 @bp.post("/batches")
 @requires("batch")
 def upload():
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise IpregError(N_("Choose a file to upload."))
+    upload = spreadsheet_upload(request.files.get("file"))
     cfg = current_app.config
     data = upload.read()
     report = batch_domain.preview(db.session, data, upload.filename, actor=actor_name(),
@@ -86,12 +85,7 @@ def batch(batch_id: int):
 def apply(batch_id: int):
     """Checked here (the count typed, the status); applied by the job worker in one transaction."""
     confirm = request.form.get("confirm", "").strip()
-    batch = batch_domain.get_batch(db.session, batch_id)
-    if not confirm.isdigit() or int(confirm) != len(batch.plan["changes"]):
-        raise IpregError(N_("Type the number of records to change (%(n)d) to confirm."), n=len(batch.plan["changes"]))
-    if batch.status != "previewed":
-        raise IpregError(N_("Batch %(id)d is %(status)s; only a previewed batch can be applied."), id=batch.id,
-                         status=batch.status)
+    batch_domain.check_ready(batch_domain.get_batch(db.session, batch_id), confirm)
     return redirect_to(start_job("batch_apply", {"batch_id": batch_id, "confirm": int(confirm)}))
 
 
@@ -109,9 +103,7 @@ def import_records():
     """Upload a registry file; the import runs as a job (all-or-nothing unless "partial")."""
     if request.method == "GET":
         return render_template("admin/import.html")
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise IpregError(N_("Choose a file to upload."))
+    upload = spreadsheet_upload(request.files.get("file"))
     data = upload.read()
     sniff(data, upload.filename)  # refuse a renamed binary or a wrong extension before queueing anything
     path = upload_path(Path(current_app.instance_path) / "uploads", batch_domain.file_hash(data), upload.filename)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import IpregError, Message
@@ -56,6 +58,25 @@ def register(app: Flask) -> None:
                   outcome="denied", remote_addr=request.remote_addr, after={"reason": exc.message})
             db.session.commit()
         return error_response(exc.status, translate_error(exc), exc.details)
+
+    @app.errorhandler(StaleDataError)
+    def stale(exc: StaleDataError):
+        """Two people saved the same record or flag at once: the later one is told, nothing of it is kept."""
+        db.session.rollback()
+        return error_response(409, _("Someone else changed this at the same moment; nothing was saved. Reload the "
+                                     "page and check before trying again."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(exc: CSRFError):
+        """A form without a valid CSRF token: refused, audited like any denial."""
+        from .security import actor_name  # noqa: PLC0415
+
+        db.session.rollback()
+        audit(db.session, actor_name(), "http.denied", object_type="route", object_id=request.path[:80],
+              outcome="denied", remote_addr=request.remote_addr, after={"method": request.method, "reason": "csrf"})
+        db.session.commit()
+        return error_response(400, _("The form has expired or did not come from this site. Reload the page and "
+                                     "try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
