@@ -40,4 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
         configure_engine(db.engine)
     register_web(app)
     register_commands(app)
+    if app.config["IPREG_PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["IPREG_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app

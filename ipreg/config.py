@@ -76,4 +76,7 @@ def build_config(instance_dir: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Behind a reverse proxy: how many proxies' X-Forwarded-* headers to believe (client address in the
+        # audit log, https scheme). Default: one when IPREG_TRUSTED_PROXIES is set, else none.
+        "IPREG_PROXY_HOPS": int(os.environ.get("IPREG_PROXY_HOPS", 1 if os.environ.get("IPREG_TRUSTED_PROXIES") else 0)),
     }

@@ -175,7 +175,7 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 def revoke_token(session: Session, token_id: int, by: User) -> None:
     """Revoke a token: its owner or an admin may."""
-    row = session.get(ApiToken, token_id)
+    row = session.get(ApiToken, token_id) if token_id else None
     if row is None or (row.user_id != by.id and by.role != "admin"):
         raise NotFound(N_("No such token."))
     row.revoked_at = utcnow()

@@ -29,8 +29,9 @@ def count_values(counts: dict[str, dict], tr, href=None) -> dict:
     """The per-code values of a choropleth, with an escaped tooltip line and a link where allowed."""
     values = {}
     for code, row in counts.items():
-        tip = Markup("<br>{}: {} · {}: {}").format(tr(N_("Records")), row["records"], tr(N_("Open flags")),
-                                                    row["open_flags"])
+        tip = Markup("<br>{}: {}").format(tr(N_("Records")), row["records"])
+        if "open_flags" in row:  # flags are not shown to the anonymous public
+            tip += Markup(" · {}: {}").format(tr(N_("Open flags")), row["open_flags"])
         values[code] = {**row, "tip": str(tip)}
         if href is not None and (link := href(code)):
             values[code]["href"] = link

@@ -9,11 +9,13 @@ from flask_login import login_user, logout_user
 from sqlalchemy import select
 
 from ..domain.errors import IpregError
+from ..domain.audit import audit
 from ..domain.users import authenticate, change_password, issue_token, revoke_token
 from ..extensions import db
 from ..models import ApiToken
 from .errors import translate_error
 from .i18n import LANGUAGES
+from .params import row_id
 from .security import PUBLIC, current, requires
 
 bp = Blueprint("auth", __name__)
@@ -66,6 +68,8 @@ def language():
         session["lang"] = lang
         user = current()
         if user is not None and user.lang != lang:
+            audit(db.session, user.username, "user.language", object_type="user", object_id=user.username,
+                  before={"lang": user.lang}, after={"lang": lang})
             user.lang = lang
             db.session.commit()
     return redirect(_safe_next(request.form.get("next")))
@@ -104,7 +108,7 @@ def tokens():
     new_token = None
     if request.method == "POST":
         if request.form.get("revoke"):
-            revoke_token(db.session, int(request.form["revoke"]), user)
+            revoke_token(db.session, row_id(request.form["revoke"]), user)
             flash(_("Token revoked."), "info")
         else:
             new_token = issue_token(db.session, user, request.form.get("name", "").strip() or "token")

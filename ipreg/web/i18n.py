@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, g, request, session
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import babel
-from .errors import translate
+from .errors import translate, translate_message
 
 LANGUAGES = ("vi", "en")
 
@@ -64,8 +64,8 @@ def vndate(value) -> str:
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime):  # stored in UTC; shown in the office's time zone (BABEL_DEFAULT_TIMEZONE)
+        return format_datetime(value, "dd/MM/yyyy HH:mm")
     return format_date(value, "dd/MM/yyyy")
 
 
@@ -73,6 +73,7 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["vndate"] = vndate
     app.jinja_env.filters["tr"] = translate  # a domain Message (problem, unit search) in the interface language
+    app.jinja_env.filters["tr_msgid"] = translate_message  # a domain msgid (N_) without params
     app.jinja_env.globals.update(
         current_locale=lambda: str(get_locale() or "vi"),
         level_label=lambda level: str(LEVEL_LABELS.get(level, level)),

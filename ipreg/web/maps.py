@@ -26,7 +26,7 @@ from ..maps.record import LAYERS as RECORD_LAYERS
 from ..maps.record import TITLES, RecordArea, record_map
 from ..maps.views import count_values, overview_map, province_map
 from ..spatial.webgeo import LAYERS, LEVELS, get_webgeo, gzip_bytes, units_in
-from .security import current, current_scope, requires
+from .security import can, current, current_scope, requires
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")
 PROVINCE_LAYERS = ("new_communes", "old_districts", "old_provinces", "new_provinces")
@@ -138,9 +138,10 @@ def overview():
 def overview_data():
     """Records and open flags per new province (within the user's provinces)."""
     scope = current_scope()
-    counts = {row["province_code"]: {"records": row["records"],
-                                     "open_flags": row["open_high"] + row["open_medium"] + row["open_low"]}
-              for row in statistics(db.session, scope)["provinces"]}
+    public = not can("read_flags")  # the anonymous public: registered records only, no flags
+    counts = {row["province_code"]: {"records": row["records"]} if public else
+              {"records": row["records"], "open_flags": row["open_high"] + row["open_medium"] + row["open_low"]}
+              for row in statistics(db.session, scope, public_only=public)["provinces"]}
 
     def href(code: str) -> str | None:
         return url_for("maps.province", vintage="new", code=code) if scope is None or code in scope else None

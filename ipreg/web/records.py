@@ -13,11 +13,12 @@ from ..domain.history import utcnow
 from ..domain.recordals import change_polygon, check_version
 from ..domain.records import check_visible, describe_record, find_by_internal_id
 from ..domain.registry_export import export_registry
-from ..domain.search import EXPORT_COLUMNS, RecordQuery, result_rows, search_records
+from ..domain.search import RecordQuery, result_columns, result_rows, search_records
 from ..extensions import db
 from ..models import Registration
 from ..models.registry import KINDS, PARTY_KINDS, STATUSES
 from ..spatial.polygons import parse_polygon
+from .params import MAX_PAGE
 from .security import actor_name, can, current, current_scope, requires
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -31,7 +32,7 @@ def query_from_args(args) -> RecordQuery:
 
     flagged = {"1": True, "0": False}.get(args.get("flagged", ""))
     try:
-        page = max(1, int(args.get("page", 1)))
+        page = min(MAX_PAGE, max(1, int(args.get("page", 1))))
         per_page = min(200, max(1, int(args.get("per_page", 25))))
     except ValueError:
         page, per_page = 1, 25
@@ -53,7 +54,7 @@ def search():
                            key=lambda u: u.code) for v in ("old", "new")}
     return render_template("records/search.html", query=query, rows=result_rows(db.session, records), total=total,
                            pages=max(1, -(-total // query.per_page)), provinces=provinces, kinds=KINDS,
-                           statuses=STATUSES, party_kinds=PARTY_KINDS, columns=EXPORT_COLUMNS)
+                           statuses=STATUSES, party_kinds=PARTY_KINDS)
 
 
 @bp.get("/export.<fmt>")
@@ -62,11 +63,12 @@ def export(fmt: str):
     query = query_from_args(request.args)
     records, _total = search_records(db.session, query, paginate=False)
     rows = result_rows(db.session, records)
+    columns = result_columns(with_flags=can("read_flags"))
     if fmt == "csv":
-        return Response(to_csv(rows), mimetype="text/csv; charset=utf-8",
+        return Response(to_csv(rows, columns), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=ipreg-records.csv"})
     if fmt == "xlsx":
-        return Response(to_xlsx(rows), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return Response(to_xlsx(rows, columns), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": "attachment; filename=ipreg-records.xlsx"})
     raise IpregError(N_("Unknown export format %(fmt)s: use csv or xlsx."), fmt=fmt)
 
@@ -99,7 +101,7 @@ def show(internal_id: str):
             raise IpregError(N_("%(value)s is not a date (write 2025-06-30 or 30/06/2025)"),
                              value=request.args["on"]) from None
     gaz = get_gazetteer(db.session)
-    record = describe_record(db.session, gaz, reg, on=on)
+    record = describe_record(db.session, gaz, reg, on=on, with_flags=can("read_flags"))
     comparison = None
     if reg.area_polygon and record["area"]:
         from ..domain.areas import summarise  # noqa: PLC0415

@@ -19,10 +19,13 @@ from ..domain.records import check_visible, describe_area, entries_of, find_by_i
 from ..domain.review import accept_flag, assign_flag, comment_flag, dismiss_flag, successor_options
 from ..domain.stats import statistics
 from ..extensions import db
+from ..importers.values import Unparsable, parse_date
 from ..models import Flag, FlagComment, User
 from ..models.registry import PARTY_KINDS
 from .i18n import label
+from .errors import translate_message
 from .jobs import redirect_to, start_job
+from .params import MAX_PAGE, row_id
 from .security import actor_name, can, current_scope, requires
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -33,16 +36,12 @@ def _flag(flag_id: int) -> Flag:
     return find_flag(db.session, flag_id, current_scope())
 
 
-def _date(name: str, required: bool = False) -> date | None:
-    value = (request.form.get(name) or "").strip()
-    if not value:
-        if required:
-            raise IpregError(N_("Give the %(field)s."), field=name.replace("_", " "))
-        return None
+def _date(name: str) -> date | None:
+    """A date field of the decision form, written 2025-06-30 or 30/06/2025."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise IpregError(N_("%(value)s is not a date (write 2025-06-30 or 30/06/2025)"), value=value) from None
+        return parse_date(request.form.get(name))
+    except Unparsable as exc:
+        raise IpregError(exc.msgid, **exc.params) from None
 
 
 def _documents_dir() -> Path:
@@ -54,7 +53,7 @@ def _query() -> FlagQuery:
     rule = args.get("rule") or None
     vintage = args.get("province_vintage", "new")
     try:
-        page = max(1, int(args.get("page", 1)))
+        page = min(MAX_PAGE, max(1, int(args.get("page", 1))))
     except ValueError:
         page = 1
     status = args.get("status", "open")
@@ -93,7 +92,7 @@ def run():
 @bp.post("/bulk")
 @requires("review")
 def bulk():
-    ids = [int(i) for i in request.form.getlist("flag") if i.isdigit()]
+    ids = [i for i in map(row_id, request.form.getlist("flag")) if i is not None]
     flags = [_flag(i) for i in ids]
     action = request.form.get("action")
     if not flags:
@@ -206,7 +205,7 @@ def record_draft(internal_id: str):
 @requires("read_flags")
 def drafts():
     """One file of draft requests for the selected flags, grouped by record."""
-    ids = [int(i) for i in request.args.getlist("flag") if i.isdigit()][:500]
+    ids = [i for i in map(row_id, request.args.getlist("flag")) if i is not None][:500]
     if not ids:
         raise IpregError(N_("Select at least one flag."))
     grouped: dict[int, tuple] = {}
@@ -222,15 +221,22 @@ def stats():
     data = statistics(db.session, current_scope())
     fmt = request.args.get("format")
     if fmt in ("csv", "xlsx"):
-        columns = ["province_code", "records", "open_high", "open_medium", "open_low", "closed"]
-        rule_rows = [[r["rule"], r["severity"], r["open"], r["accepted"], r["dismissed"], r["resolved"]]
-                     for r in data["rules"]]
-        if fmt == "csv":
-            body = to_csv(data["provinces"], columns)
-            return Response(body, mimetype="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": "attachment; filename=ipreg-statistics.csv"})
-        body = to_xlsx(data["provinces"], columns, sheet="provinces", extra_sheets={
-            "rules": [["rule", "severity", "open", "accepted", "dismissed", "resolved"]] + rule_rows})
+        tables = {
+            "provinces": (data["provinces"], ["province_code", "records", "open_high", "open_medium", "open_low",
+                                              "closed"]),
+            "rules": (data["rules"], ["rule", "severity", "open", "accepted", "dismissed", "resolved"]),
+            "monitoring": ([{"figure": m["key"], "description": translate_message(m["label"]),
+                             "records": m["records"]} for m in data["monitoring"]], ["figure", "description", "records"]),
+        }
+        if fmt == "csv":  # one table a file: ?table=provinces (default), rules or monitoring
+            rows, columns = tables.get(request.args.get("table", "provinces"), tables["provinces"])
+            name = request.args.get("table") if request.args.get("table") in tables else "provinces"
+            return Response(to_csv(rows, columns), mimetype="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f"attachment; filename=ipreg-statistics-{name}.csv"})
+        rows, columns = tables["provinces"]
+        body = to_xlsx(rows, columns, sheet="provinces", extra_sheets={
+            name: [cols] + [[r[c] for c in cols] for r in table_rows]
+            for name, (table_rows, cols) in tables.items() if name != "provinces"})
         return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": "attachment; filename=ipreg-statistics.xlsx"})
     gaz = get_gazetteer(db.session)

@@ -112,7 +112,7 @@ def _token_user() -> None:
     if request.path.startswith("/api/") and header.startswith("Bearer "):
         user = user_for_token(db.session, header[7:].strip())
         if user is None:
-            abort(401)
+            deny(401)  # an unknown or revoked token: refused and audited
         g.api_user = user
         if db.session.dirty:
             try:
@@ -127,6 +127,18 @@ def _api_writes_need_a_token() -> None:
     if request.path.startswith("/api/") and request.method not in ("GET", "HEAD", "OPTIONS") \
             and getattr(g, "api_user", None) is None:
         deny(401)
+
+
+PASSWORD_FIRST_ENDPOINTS = {"auth.password", "auth.logout", "auth.language", "static"}
+
+
+def _password_first() -> None:
+    """A user still on a one-time password (printed by `ipreg init` or `users create`) changes it first."""
+    if getattr(g, "api_user", None) is None and current_user.is_authenticated \
+            and current_user.must_change_password and request.endpoint not in PASSWORD_FIRST_ENDPOINTS:
+        if request.method == "GET":
+            abort(redirect(url_for("auth.password")))
+        deny(403)
 
 
 def _headers(response):
@@ -164,6 +176,7 @@ def init_security(app: Flask) -> None:
             begin_write(db.session)  # SQLite: a writing request takes the write lock first (no "locked")
         _token_user()
         _api_writes_need_a_token()
+        _password_first()
 
     app.after_request(_headers)
     app.jinja_env.globals.update(can=can, csp_nonce=lambda: g.get("csp_nonce", ""), current_scope=current_scope)

@@ -85,7 +85,7 @@ def test_disabled_users_and_revoked_tokens_are_refused(app):
 
 def test_forms_need_a_csrf_token_and_api_writes_need_a_token(officer, loaded):
     from ipreg.extensions import db
-    from ipreg.models import FlagComment
+    from ipreg.models import AuditEntry, FlagComment
     from ipreg.domain.flags import run_registry
 
     with loaded.app_context():
@@ -96,8 +96,13 @@ def test_forms_need_a_csrf_token_and_api_writes_need_a_token(officer, loaded):
                         data={"body": "forged", "csrf_token": "x" * 40}).status_code == 400
     # the API does not accept the session cookie for writes
     assert officer.post(f"/api/v1/flags/{flag['id']}/comments", json={"body": "cookie"}).status_code == 401
+    assert officer.post("/api/v1/flags/1/comments", json={"body": "x"},
+                        headers={"Authorization": "Bearer not-a-token"}).status_code == 401
     with loaded.app_context():
         assert db.session.query(FlagComment).count() == 0
+        denials = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "http.denied")).all()
+    assert [d.after.get("reason") for d in denials].count("csrf") == 2  # both forged forms are in the audit log
+    assert any(d.object_id == "/api/v1/flags/1/comments" and d.after.get("status") == 401 for d in denials)
     token = csrf_token(officer, f"/review/flags/{flag['id']}")
     assert officer.post(f"/review/flags/{flag['id']}/comment", data={"body": "ok", "csrf_token": token}
                         ).status_code == 302
@@ -145,3 +150,44 @@ def test_request_size_limit(officer, loaded):
     token = csrf_token(officer, "/records/")
     response = officer.post("/review/bulk", data={"csrf_token": token, "reason": "x" * 5000})
     assert response.status_code == 413
+
+
+def test_a_one_time_password_must_be_changed_before_anything_else(app):
+    from ipreg.domain.users import create_user
+    from ipreg.extensions import db
+
+    with app.app_context():
+        _, once = create_user(db.session, "newcomer", "ip_officer", valid_provinces=set(), actor="test")
+        db.session.commit()
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    assert client.post("/login", data={"username": "newcomer", "password": once, "csrf_token": token}
+                       ).headers["Location"].endswith("/account/password")
+    assert client.get("/records/").headers["Location"].endswith("/account/password")
+    assert client.get("/review/").status_code == 302
+    token = csrf_token(client, "/account/password")
+    assert client.post("/account/password", data={"csrf_token": token, "old": once, "new": PASSWORD + "!",
+                                                   "confirm": PASSWORD + "!"}).status_code == 302
+    login_again = app.test_client()
+    token = csrf_token(login_again, "/login")
+    login_again.post("/login", data={"username": "newcomer", "password": PASSWORD + "!", "csrf_token": token})
+    assert login_again.get("/records/").status_code == 200
+
+
+def test_behind_a_proxy_the_audit_log_has_the_clients_address(tmp_path):
+    """With IPREG_PROXY_HOPS the forwarded client address, not the proxy's, is what the audit log keeps."""
+    from ipreg import create_app
+    from ipreg.extensions import db
+    from ipreg.models import AuditEntry
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}", "IPREG_PROXY_HOPS": 1,
+                      "TESTING": True})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(directory=app.extensions["migrate"].directory)
+    client = app.test_client()
+    client.get("/records/", headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    with app.app_context():
+        denied = db.session.query(AuditEntry).filter_by(action="http.denied").one()
+    assert denied.remote_addr == "203.0.113.7"

@@ -5,6 +5,8 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
+from ..params import MAX_ROW_ID
+
 api = Api()
 
 
@@ -13,7 +15,7 @@ class RowId(IntegerConverter):
 
     def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
         kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, *args, **kwargs)
 
 
@@ -28,7 +30,7 @@ def init_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    api.register_converter(RowId, lambda c: {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
+    api.register_converter(RowId, lambda c: {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID})
     api.init_app(app, spec_kwargs={"info": {"description": "Registry of Vietnamese GIs and collective and "
                                                            "certification marks across the 2025 reform."}})
     from ..security import exempt_api_from_csrf

@@ -12,7 +12,7 @@ from ...domain.records import check_visible, describe_record, find_record
 from ...domain.search import RecordQuery, result_rows, search_records
 from ...extensions import db
 from ...models.registry import KINDS, PARTY_KINDS, STATUSES
-from ..security import current, current_scope, requires
+from ..security import can, current, current_scope, requires
 
 blp = Blueprint("api_records", __name__, url_prefix="/api/v1/records", description="Registry records")
 
@@ -60,4 +60,4 @@ class RecordItem(MethodView):
         reg = find_record(db.session, kind, reg_no)
         check_visible(db.session, reg, current_scope(), public_only=current() is None)
         on: date | None = args.get("on")
-        return describe_record(db.session, get_gazetteer(db.session), reg, on=on)
+        return describe_record(db.session, get_gazetteer(db.session), reg, on=on, with_flags=can("read_flags"))

@@ -1,0 +1,18 @@
+"""Numbers read from query strings and forms, kept within what the database can hold.
+
+A crafted ``page=99999999999999999999`` or ``flag=…`` must be a 4xx or an empty result, never a 500 from an
+integer overflow in SQLite or PostgreSQL.
+"""
+from __future__ import annotations
+
+MAX_ROW_ID = 2**31 - 1  # ids are 32-bit integer columns on both databases
+MAX_PAGE = 100_000
+
+
+def row_id(text: str | None) -> int | None:
+    """A database id from a form or query value; None for anything that cannot be one."""
+    text = (text or "").strip()
+    if not text.isdigit() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ROW_ID else None
