@@ -24,7 +24,7 @@ def count(app):
 
 def run_import(runner, path, *flags):
     result = runner.invoke(args=["records", "import", str(path), "--json", *flags])
-    return result.exit_code, json.loads(result.output[result.output.index("{"):])
+    return result.exit_code, json.loads(result.stdout[result.stdout.index("{"):])
 
 
 def test_sample_imports_with_a_per_row_report(app, runner, sample_csv):
@@ -161,6 +161,32 @@ def test_bad_term_values_are_rejected(app, runner, tmp_path, values, message):
     assert any(message in e["message"] for e in report["errors"]), report["errors"]
 
 
+def test_codes_in_number_cells_are_not_taken_at_face_value(app, runner, tmp_path):
+    """A spreadsheet drops the leading zeros of codes typed as numbers: 631 may be commune 00631 (Phường Mễ
+    Trì) or district 631; the import asks instead of guessing, and accepts a number only one unit can be."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.strip().split(","))
+    row = ["GI", "90020", "Thử số", "Chè", "2012-05-01", "registered", "Nhà nước Việt Nam", "state", None,
+           "Sở Khoa học và Công nghệ tỉnh Phú Thọ", "dost", 25, 631, "2025-06-30", None]
+    sheet.append(row)
+    path = tmp_path / "numbers.xlsx"
+    book.save(path)
+    code, report = run_import(runner, path)
+    assert code == 2 and count(app) == (0, 0)
+    [problem] = report["errors"]
+    assert problem["column"] == "area_units" and "leading zeros are lost" in problem["message"]
+    assert {c["code"] for c in problem["candidates"]} == {"631", "00631"}
+    sheet.delete_rows(2)
+    sheet.append(row[:12] + ["00631"] + row[13:])  # the area written as text; the province still a number
+    book.save(path)
+    code, report = run_import(runner, path)
+    assert code == 0 and report["created"] == 1, report
+    assert [w["column"] for w in report["warnings"]] == ["manager_unit"]  # read as province 25, with a warning
+
+
 def bad(tmp_path, name, content: bytes):
     path = tmp_path / name
     path.write_bytes(content)
@@ -171,8 +197,14 @@ def bad(tmp_path, name, content: bytes):
     ("cp.csv", lambda: (HEADER + ROW.format(reg="1")).encode("cp1258", errors="replace"), "not UTF-8"),
     ("utf16.csv", lambda: (HEADER + ROW.format(reg="1")).encode("utf-16"), "not a text file"),
     ("cols.csv", lambda: b"kind,reg_no\nGI,1\n", "Missing columns"),
+    ("nomanager.csv", lambda: (HEADER.replace(",manager,manager_kind,manager_unit", "")
+                               + ROW.format(reg="1").replace(",Sở Khoa học và Công nghệ tỉnh Phú Thọ,dost,25", "")).encode(),
+     "Missing columns: manager, manager_kind, manager_unit"),
     ("kind.csv", lambda: (HEADER + ROW.format(reg="1").replace("GI,", "PATENT,", 1)).encode(), "Unknown kind"),
     ("dup.csv", lambda: (HEADER + ROW.format(reg="7") + ROW.format(reg="7")).encode(), "appears again"),
+    ("dupnone.csv", lambda: (HEADER + ROW.format(reg="").replace("Thử nghiệm ", "Thử nghiệm")
+                             + ROW.format(reg="").replace("Thử nghiệm ", "Thử nghiệm")).encode(),
+     "without a number and with the same holder, appears again"),
     ("date.csv", lambda: (HEADER + ROW.format(reg="1").replace("2012-05-01", "31/02/2012")).encode(), "is not a date"),
     ("formula.csv", lambda: (HEADER + ROW.format(reg="1").replace("Chè", "=1+1")).encode(), "formula"),
     ("empty.csv", lambda: b"", "empty"),
@@ -215,4 +247,11 @@ def test_failure_half_way_changes_nothing(app, sample_csv):
     with app.app_context():
         with pytest.raises(RuntimeError, match="injected"):
             import_records(db.session, sample_csv.read_bytes(), "s.csv", partial=True, fail_after=3)
+    assert count(app) == (0, 0)
+
+
+def test_an_unreadable_file_still_gets_the_json_report(app, runner, tmp_path):
+    code, report = run_import(runner, tmp_path / "missing.csv")
+    assert code == 2 and (report["created"], report["updated"], report["unchanged"]) == (0, 0, 0)
+    assert "cannot read" in report["errors"][0]["message"] and report["errors"][0]["row"] is None
     assert count(app) == (0, 0)

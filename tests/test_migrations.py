@@ -44,3 +44,57 @@ def test_audit_log_is_append_only(app):
             db.session.rollback()
         assert db.session.scalar(sa.text("SELECT count(*) FROM audit_log WHERE action = 'x'")) == 1
         assert db.session.scalar(sa.text("SELECT count(*) FROM audit_log WHERE action = 'y'")) == 0
+
+
+def test_migration_0003_merges_the_bodies_stored_twice(app):
+    """Two spellings of one district committee became two parties before 0003; after it, one party that
+    both records point to."""
+    import sqlalchemy as sa
+    from flask import current_app
+    from flask_migrate import downgrade, upgrade
+
+    from ipreg.extensions import db
+
+    with app.app_context():
+        directory = current_app.extensions["migrate"].directory
+        downgrade(directory=directory, revision="0002")
+        unit_id = db.session.scalar(sa.text("SELECT id FROM admin_unit WHERE code = '353' AND vintage = 'old'"))
+        for name in ("UBND huyện Lý Nhân", "Ủy ban nhân dân huyện Lý Nhân"):
+            db.session.execute(sa.text("INSERT INTO party (key, name, name_folded, kind, unit_id) "
+                                       "VALUES (:k, :n, :n, 'district_pc', :u)"),
+                               {"k": f"district_pc|{name}|{unit_id}", "n": name, "u": unit_id})
+        ids = db.session.scalars(sa.text("SELECT id FROM party ORDER BY id")).all()
+        for n, party_id in enumerate(ids):
+            db.session.execute(sa.text(
+                "INSERT INTO registration (kind, reg_no, internal_id, name, status, holder_id, search_text, "
+                "created_at, updated_at, version) VALUES ('CERTIFICATION', :r, :i, 'x', 'registered', :p, 'x', "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"), {"r": f"9{n}", "i": f"IPR-99999{n}", "p": party_id})
+        db.session.commit()
+        upgrade(directory=directory)
+        parties = db.session.execute(sa.text("SELECT id, key FROM party")).all()
+        holders = set(db.session.scalars(sa.text("SELECT holder_id FROM registration")))
+    assert parties == [(ids[0], f"district_pc||{unit_id}")] and holders == {ids[0]}
+
+
+def test_geometry_columns_indexes_and_qgis_layer_views(app):
+    """PostGIS: real geometry(…, 4326) columns with GiST indexes, and one view per layer for QGIS (whose
+    geometries PostGIS reads); SQLite: the same views, with WKB."""
+    import sqlalchemy as sa
+
+    from ipreg.extensions import db
+
+    with app.app_context():
+        views = {"layer_new_communes": 3321, "layer_new_provinces": 34, "layer_old_provinces": 63}
+        for view, count in views.items():
+            assert db.session.scalar(sa.text(f"SELECT count(*) FROM {view}")) == count
+        if db.engine.dialect.name != "postgresql":
+            return
+        columns = set(db.session.execute(sa.text(
+            "SELECT f_table_name, f_geometry_column, srid FROM geometry_columns")).all())
+        assert {("admin_unit", "geom", 4326), ("registration", "area_polygon", 4326)} <= columns
+        gist = set(db.session.scalars(sa.text("SELECT tablename || '.' || indexdef FROM pg_indexes "
+                                              "WHERE indexdef ILIKE '%USING gist%'")))
+        assert any(i.startswith("admin_unit.") and "(geom)" in i for i in gist)
+        assert any(i.startswith("registration.") and "(area_polygon)" in i for i in gist)
+        kinds = set(db.session.scalars(sa.text("SELECT DISTINCT ST_GeometryType(geom) FROM layer_new_provinces")))
+        assert kinds <= {"ST_Polygon", "ST_MultiPolygon"} and kinds

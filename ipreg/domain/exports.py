@@ -11,10 +11,9 @@ import tempfile
 from pathlib import Path
 
 from ..importers.tabular import neutralise
-from .search import EXPORT_COLUMNS
 
 
-def to_csv(rows: list[dict], columns: list[str] = EXPORT_COLUMNS) -> bytes:
+def to_csv(rows: list[dict], columns: list[str]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
@@ -23,7 +22,7 @@ def to_csv(rows: list[dict], columns: list[str] = EXPORT_COLUMNS) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens Vietnamese text correctly
 
 
-def to_xlsx(rows: list[dict], columns: list[str] = EXPORT_COLUMNS, sheet: str = "records",
+def to_xlsx(rows: list[dict], columns: list[str], sheet: str = "records",
             extra_sheets: dict[str, list[list]] | None = None) -> bytes:
     from openpyxl import Workbook  # noqa: PLC0415
 

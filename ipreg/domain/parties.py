@@ -41,7 +41,16 @@ def is_state(kind: str) -> bool:
     return kind in STATE_PARTY_KINDS
 
 
+# Kinds of which a unit has exactly one body: its People's Committee, its Department of Science and
+# Technology; and the State itself. Their parties are keyed without the name, so that "UBND huyện Lục Ngạn"
+# and "Ủy ban nhân dân huyện Lục Ngạn" are one party. Other bodies (associations, agencies) are told apart
+# by name. Migration 0003 applies the same keys to stored parties.
+ONE_PER_UNIT = frozenset(KIND_LEVEL) | {"state"}
+
+
 def party_key(name: str, kind: str, unit_id: int | None) -> str:
+    if kind in ONE_PER_UNIT:
+        return f"{kind}||{unit_id or ''}"
     return f"{kind}|{fold(name)}|{unit_id or ''}"
 
 

@@ -143,6 +143,13 @@ def set_area_entries(reg: Registration, entries: tuple[Entry, ...]) -> None:
                         for i, e in enumerate(entries)]
 
 
+def _old_communes(gaz: Gazetteer, atoms) -> list[dict]:
+    """The old communes an area covers (a district entry stands for all of them), by district and code."""
+    communes = sorted((gaz.units[a] for a in atoms), key=lambda u: (u.province_code, u.parent_id or 0, u.code))
+    return [{"code": u.code, "name": u.name, "district": gaz.units[u.parent_id].name if u.parent_id else None}
+            for u in communes]
+
+
 def describe_area(gaz: Gazetteer, entries: tuple[Entry, ...], vintage: date | None) -> dict:
     summary = summarise(gaz, entries)
     return {
@@ -151,6 +158,7 @@ def describe_area(gaz: Gazetteer, entries: tuple[Entry, ...], vintage: date | No
                      "coverage": e.coverage, "via": list(e.via)} for e in entries],
         "units_old": [{"code": u.code, "name": u.name, "level": u.level} for u in old_units_of(gaz, summary)],
         "old_communes": len(summary.atoms),
+        "communes_old": _old_communes(gaz, summary.atoms),
         "units_new": [{"code": c.unit.code, "name": c.unit.name, "province_code": c.unit.province_code,
                        "coverage": c.coverage, "share": c.share} for c in summary.projection.new_units],
         "provinces_new": summary.new_provinces,
@@ -162,8 +170,11 @@ def describe_area(gaz: Gazetteer, entries: tuple[Entry, ...], vintage: date | No
 
 
 def describe_record(session: Session, gaz: Gazetteer, reg: Registration, on: date | None = None,
-                    with_history: bool = True) -> dict:
-    """The record's JSON; with ``on``, as it stood on that date (from its history)."""
+                    with_history: bool = True, with_flags: bool = True) -> dict:
+    """The record's JSON; with ``on``, as it stood on that date (from its history).
+
+    ``with_flags=False`` leaves the flags out (the anonymous public reads records, not the officers' flags).
+    """
     from .flag_view import flags_of_record  # noqa: PLC0415 - flags import records' helpers too
 
     facts = facts_of(session, reg.id)
@@ -201,7 +212,8 @@ def describe_record(session: Session, gaz: Gazetteer, reg: Registration, on: dat
     }
     if with_history:
         data["history"] = [fact_dict(f) for f in facts]
-    data["flags"] = flags_of_record(session, reg)
+    if with_flags:
+        data["flags"] = flags_of_record(session, reg)
     return data
 
 

@@ -12,10 +12,10 @@ from .errors import IpregError, N_
 from .exports import to_csv, to_geojson, to_geopackage, to_xlsx
 from .gazetteer import Gazetteer
 from .records import entries_of
-from .search import EXPORT_COLUMNS, RecordQuery, result_rows, search_records
+from .search import RecordQuery, result_columns, result_rows, search_records
 
 TERM_COLUMNS = ["nice_classes", "filing_date", "expiry_date", "decision_no"]
-COLUMNS = EXPORT_COLUMNS + TERM_COLUMNS + ["internal_id", "area_reexpressed", "area_geometry"]
+MORE_COLUMNS = ["holder_kind", "manager_kind", *TERM_COLUMNS, "internal_id", "area_reexpressed", "area_geometry"]
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -50,18 +50,24 @@ def registry_rows(session: Session, gaz: Gazetteer, scope, public_only: bool, wi
     return rows, geometries
 
 
+def registry_columns(public_only: bool) -> list[str]:
+    """The search columns, then the parties' kinds, the term, ids and the area as re-expressed and drawn."""
+    return result_columns(with_flags=not public_only) + MORE_COLUMNS
+
+
 def export_registry(session: Session, gaz: Gazetteer, fmt: str, scope=None, public_only: bool = False
                     ) -> tuple[bytes, str]:
     if fmt not in MIMETYPES:
         raise IpregError(N_("Unknown export format %(fmt)s: use csv, xlsx, geojson or gpkg."), fmt=fmt)
     rows, geometries = registry_rows(session, gaz, scope, public_only, with_geometry=fmt in ("geojson", "gpkg"))
+    columns = registry_columns(public_only)
     if fmt == "csv":
-        data = to_csv(rows, COLUMNS)
+        data = to_csv(rows, columns)
     elif fmt == "xlsx":
-        data = to_xlsx(rows, COLUMNS)
+        data = to_xlsx(rows, columns)
     elif fmt == "geojson":
-        data = to_geojson([{"type": "Feature", "properties": {c: r.get(c) for c in COLUMNS},
+        data = to_geojson([{"type": "Feature", "properties": {c: r.get(c) for c in columns},
                             "geometry": mapping(g) if g is not None else None} for r, g in zip(rows, geometries)])
     else:
-        data = to_geopackage([{c: r.get(c) for c in COLUMNS} for r in rows], geometries)
+        data = to_geopackage([{c: r.get(c) for c in columns} for r in rows], geometries)
     return data, MIMETYPES[fmt]

@@ -15,8 +15,14 @@ from .text import fold
 
 SORTS = {"name": Registration.name, "reg_no": Registration.reg_no, "kind": Registration.kind,
          "granted_on": Registration.granted_on, "status": Registration.status, "updated": Registration.updated_at}
-EXPORT_COLUMNS = ["kind", "reg_no", "name", "product", "status", "granted_on", "holder", "holder_kind", "manager",
-                  "manager_kind", "provinces_old", "provinces_new", "open_flags"]
+# The search screen's columns, which its CSV/XLSX export repeats one for one.
+RESULT_COLUMNS = ["kind", "reg_no", "name", "product", "status", "granted_on", "holder", "manager", "provinces_old",
+                  "provinces_new", "open_flags"]
+
+
+def result_columns(with_flags: bool) -> list[str]:
+    """The columns a reader sees: flag counts only for signed-in users (not for the anonymous public)."""
+    return RESULT_COLUMNS if with_flags else [c for c in RESULT_COLUMNS if c != "open_flags"]
 
 
 @dataclass

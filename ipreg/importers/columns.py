@@ -9,7 +9,9 @@ from ..domain.text import fold
 
 RECORD_COLUMNS = ["kind", "reg_no", "name", "product", "granted_on", "status", "holder", "holder_kind",
                   "holder_unit", "manager", "manager_kind", "manager_unit", "area_units", "area_vintage", "notes"]
-RECORD_REQUIRED = ["kind", "name", "holder"]
+# Every interface column must be there (empty cells are fine): a file without, say, `manager` would
+# otherwise erase the managers of the records it updates.
+RECORD_REQUIRED = RECORD_COLUMNS
 # Optional columns beyond the interface: when a file has them they are imported; when it lacks them the
 # values already in the registry are kept (so files in the 15-column format never erase them).
 RECORD_OPTIONAL = ["nice_classes", "filing_date", "expiry_date", "decision_no"]

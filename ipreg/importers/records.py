@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Callable
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ from ..domain.text import fold
 from ..models import AreaEntry, Party, RecordFact, RecordProvince, Registration
 from ..models.registry import PARTY_KINDS
 from .columns import RECORD_ALIASES, RECORD_OPTIONAL, RECORD_REQUIRED
-from .tabular import read_table
+from .tabular import NumberCell, read_table
 from .values import Problem, UnitResolver, Unparsable, parse_date, parse_kind, parse_nice_classes, parse_status
 
 DECISION_LIKE = re.compile(r"(^|\W)(qd|quyet dinh)(\W|$)")
@@ -122,6 +123,14 @@ class RowValidator:
                                          {"value": record.reg_no, "first": seen[key]}))
                 else:
                     seen[key] = line
+            elif record is not None:  # without a number a record is known by kind, name and holder
+                key = (record.kind, fold(record.name), fold(record.holder.name))
+                if key in seen:
+                    found.append(Problem(line, "name", record.name,
+                                         N_("%(value)s, without a number and with the same holder, appears again "
+                                            "(first in row %(first)d)"), {"value": record.name, "first": seen[key]}))
+                else:
+                    seen[key] = line
             problems.extend(found)
             if record is not None and not any(p.severity == "error" for p in found):
                 record.warnings = [p for p in found if p.severity == "warning"]
@@ -149,6 +158,9 @@ class RowValidator:
         if not name:
             error("name", N_("The name is empty"))
         reg_no = row.get("reg_no", "").strip() or None
+        if isinstance(reg_no, NumberCell):
+            warn("reg_no", N_("%(value)s was a number in the spreadsheet: if the certificate number began with "
+                              "zeros they are lost; format the column as text"))
         decision_no = row.get("decision_no", "").strip() or None
         if reg_no and DECISION_LIKE.search(fold(reg_no)):
             decision_no, reg_no = decision_no or reg_no, None
@@ -259,8 +271,13 @@ class RowValidator:
 
 def import_records(session: Session, data: bytes, filename: str, *, dry_run: bool = False, partial: bool = False,
                    actor: str | None = None, max_rows: int = 20_000, max_cell_chars: int = 2_000,
-                   max_bytes: int | None = 20 * 1024 * 1024, fail_after: int | None = None) -> ImportReport:
-    """Validate then (unless ``dry_run`` or rejected) write the whole file in one transaction."""
+                   max_bytes: int | None = 20 * 1024 * 1024, fail_after: int | None = None,
+                   progress: Callable[[int, int, str], None] | None = None) -> ImportReport:
+    """Validate then (unless ``dry_run`` or rejected) write the whole file in one transaction.
+
+    ``progress(done, total, message)`` hears of each phase (a job's progress bar).
+    """
+    progress = progress or (lambda *_: None)
     report = ImportReport(dry_run=dry_run)
     try:
         table = read_table(data, filename, RECORD_ALIASES, RECORD_REQUIRED, max_rows=max_rows,
@@ -269,6 +286,7 @@ def import_records(session: Session, data: bytes, filename: str, *, dry_run: boo
         report.errors.append(Problem(None, None, None, exc.msgid, exc.params))
         return report
     gaz = get_gazetteer(session)
+    progress(1, 3, N_("checking every row"))
     inputs, problems = RowValidator(gaz).validate(table.rows, table.lines)
     report.errors = [p for p in problems if p.severity == "error"]
     report.warnings = [p for p in problems if p.severity == "warning"]
@@ -282,6 +300,7 @@ def import_records(session: Session, data: bytes, filename: str, *, dry_run: boo
     if dry_run:
         _plan_only(session, gaz, inputs, report)
         return report
+    progress(2, 3, N_("writing the records"))
     begin_write(session)
     try:
         _apply(session, gaz, inputs, report, actor or "import", filename, fail_after)

@@ -119,6 +119,20 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
     return rows
 
 
+class NumberCell(str):
+    """The text of a spreadsheet cell that held a number: any leading zeros of a code were lost on the way
+    (``00631`` typed into a number cell is 631), so readers of codes must not take it at face value.
+
+    Its text is digits only, so stripping or splitting it changes nothing: those keep the mark.
+    """
+
+    def strip(self, chars=None):  # noqa: ARG002 - digits have nothing to strip
+        return self
+
+    def split(self, sep=None, maxsplit=-1):  # noqa: ARG002 - digits have no separator
+        return [self]
+
+
 def _cell_text(value) -> str:
     from datetime import date, datetime  # noqa: PLC0415
 
@@ -128,8 +142,12 @@ def _cell_text(value) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return NumberCell(int(value))
+    if isinstance(value, int):
+        return NumberCell(value)
     return str(value)
 
 
@@ -191,7 +209,7 @@ def read_table(data: bytes, filename: str, aliases: dict[str, str], required: li
             if kind == "csv" and value.lstrip().startswith("="):
                 _refuse(N_("Row %(row)d, column %(column)s holds a formula; enter values only."),
                         row=line, column=column)
-            row[column] = nfc(value)
+            row[column] = value if isinstance(value, NumberCell) else nfc(value)
         rows.append(row)
         lines.append(line)
     if not rows:

@@ -7,7 +7,9 @@ from datetime import date
 
 from ..domain.errors import N_, Message, plain_params
 from ..domain.gazetteer import Gazetteer, Unit
+from ..domain.names import Candidate
 from ..domain.text import fold
+from .tabular import NumberCell
 
 KIND_ALIASES = {
     "gi": "GI", "cddl": "GI", "chi dan dia ly": "GI",
@@ -105,6 +107,11 @@ def parse_status(text: str, default: str) -> str:
     return status
 
 
+def _padded_codes(number: str) -> list[str]:
+    """The codes a number may have been before a spreadsheet dropped its leading zeros."""
+    return list(dict.fromkeys(number.zfill(width) for width in (2, 3, 5) if len(number) <= width))
+
+
 class UnitResolver:
     """Resolve unit cells with a cache; a unique, close candidate is accepted with a warning, never silently.
 
@@ -123,12 +130,14 @@ class UnitResolver:
     def resolve(self, text: str, vintage: str, levels: tuple[str, ...] | None = None
                 ) -> tuple[Unit | None, str | None, dict, list[dict]]:
         """(unit, message id if not exact, params, candidates)."""
-        key = (text, vintage, levels)
+        key = (text, isinstance(text, NumberCell), vintage, levels)
         if key not in self.cache:
             self.cache[key] = self._resolve(text, vintage, levels)
         return self.cache[key]
 
     def _resolve(self, text, vintage, levels):
+        if isinstance(text, NumberCell):
+            return self._number(text, vintage, levels)
         result = self.gaz.names.resolve(text, vintage, levels)
         candidates = [c.as_dict() for c in result.candidates]
         if result.match is not None:
@@ -144,4 +153,19 @@ class UnitResolver:
         if cands and cands[0].score >= 1.0:
             return None, N_("%(value)s is ambiguous: %(count)d units have this name; add the district or province"), \
                 {"count": len(cands)}, candidates
+        return None, N_("%(value)s: no such unit on that date"), {}, candidates
+
+    def _number(self, text, vintage, levels):
+        """A code from a number cell: accepted with a warning only when a single unit can be meant."""
+        units = [u for code in _padded_codes(str(text)) if (u := self.gaz.by_key.get((vintage, code)))
+                 and (not levels or u.level in levels)]
+        candidates = [Candidate(u, 1.0, self.gaz.path(u)).as_dict() for u in units]
+        if len(units) == 1:
+            return units[0], N_("%(value)s was a number in the spreadsheet, read as code %(code)s (%(path)s); "
+                                "format code columns as text"), {"code": units[0].code,
+                                                                 "path": self.gaz.path(units[0])}, candidates
+        if units:
+            return None, N_("%(value)s was a number in the spreadsheet, so its leading zeros are lost: it may be "
+                            "%(codes)s. Format the column as text and write the code in full"), \
+                {"codes": ", ".join(u.code for u in units)}, candidates
         return None, N_("%(value)s: no such unit on that date"), {}, candidates

@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+import re
 
 
 from conftest import client_as
@@ -42,7 +43,13 @@ def test_export_has_the_screen_columns_and_neutralises_formulas(officer, loaded)
     data = officer.get("/records/export.csv?q=ngan").get_data().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(data)))
     assert rows[0]["product"] == "'@SUM(A1)"
-    assert list(rows[0])[:4] == ["kind", "reg_no", "name", "product"]
+    page = officer.get("/records/?q=ngan").get_data(as_text=True)
+    table = page[page.index("<table"):page.index("</table>")]
+    screen = re.findall(r"<th scope=\"col\">", table)
+    first_row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", table, re.S).group(1)
+    assert len(list(rows[0])) == len(screen) == first_row.count("<td")  # one export column per screen column
+    assert list(rows[0]) == ["kind", "reg_no", "name", "product", "status", "granted_on", "holder", "manager",
+                             "provinces_old", "provinces_new", "open_flags"]
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(officer.get("/records/export.xlsx?q=ngan").get_data()))
@@ -63,6 +70,10 @@ def test_record_page_and_json(officer):
     assert all(set(u) >= {"code", "name", "province_code", "coverage", "share"} for u in area["units_new"])
     page = officer.get(f"/records/{record['internal_id']}").get_data(as_text=True)
     assert "Tỉnh Quảng Ninh (toàn bộ)" in page
+    # the province entry stands for every old commune of Quảng Ninh: listed, in the JSON and on the page
+    communes = area["communes_old"]
+    assert len(communes) == area["old_communes"] > 100 and all(c["code"].isdigit() for c in communes)
+    assert f"/units/old/{communes[0]['code']}" in page
     before = officer.get("/api/v1/records/GI/00041?on=2000-01-01").get_json()
     assert before["manager"] is None and before["area"] is None  # granted in 2014: nothing held in 2000
     assert officer.get(f"/records/{record['internal_id']}?on=2000-01-01").status_code == 200
@@ -116,3 +127,24 @@ def test_public_read_shows_registered_records_only(loaded):
     client = loaded.test_client()
     items = client.get("/api/v1/records?per_page=200").get_json()["items"]
     assert items and {i["status"] for i in items} == {"registered"}
+
+
+def test_public_read_leaves_the_officers_flags_out(loaded):
+    """Records and maps for the public; flags (and their counts) only for signed-in users."""
+    from ipreg.domain.flags import run_registry
+    from ipreg.extensions import db
+
+    with loaded.app_context():
+        run_registry(db.session)
+        db.session.commit()
+    loaded.config["IPREG_PUBLIC_READ"] = True
+    public = loaded.test_client()
+    record = public.get("/api/v1/records/GI/00055").get_json()
+    assert record["reg_no"] == "00055" and "flags" not in record
+    page = public.get(f"/records/{record['internal_id']}").get_data(as_text=True)
+    assert "/review/flags/" not in page
+    overview = public.get("/maps/overview.json").get_json()["values"]
+    assert overview and all("open_flags" not in v for v in overview.values())
+    officer = client_as(loaded, "officer", "ip_officer")
+    assert officer.get("/api/v1/records/GI/00055").get_json()["flags"]
+    assert all("open_flags" in v for v in officer.get("/maps/overview.json").get_json()["values"].values())
