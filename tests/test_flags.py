@@ -1,4 +1,6 @@
 """The flag engine on the sample records, and the review workflow as officers use it."""
+import csv
+import io
 import json
 
 import pytest
@@ -97,8 +99,6 @@ def test_accepting_a_suggestion_changes_the_manager_in_history_and_json(flagged)
     client = client_as(flagged, "officer", "ip_officer")
     record = client.get("/api/v1/records/GI/00017").get_json()
     flag = next(f for f in record["flags"] if f["rule"] == "MANAGER_BODY_ABOLISHED")
-    import io
-
     token = csrf_token(client, f"/review/flags/{flag['id']}")
     response = client.post(f"/review/flags/{flag['id']}/accept", data={
         "csrf_token": token, "decision_no": "1234/QĐ-UBND", "decision_date": "2025-07-10",
@@ -179,8 +179,6 @@ def test_queue_sorted_by_severity_with_filters(flagged):
 
 
 def test_drafts_and_statistics(flagged):
-    import io
-
     from docx import Document
 
     client = client_as(flagged, "officer", "ip_officer")
@@ -195,3 +193,19 @@ def test_drafts_and_statistics(flagged):
     assert "MANAGER_BODY_ABOLISHED" in stats
     csv_text = client.get("/review/stats?format=csv").get_data().decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("province_code,records")
+    rules = list(csv.DictReader(io.StringIO(client.get("/review/stats?format=csv&table=rules").get_data()
+                                            .decode("utf-8-sig"))))
+    assert {r["rule"] for r in rules} >= {"MANAGER_BODY_ABOLISHED", "AREA_REEXPRESSION"}
+    monitoring = {r["figure"]: int(r["records"]) for r in csv.DictReader(io.StringIO(
+        client.get("/review/stats?format=csv&table=monitoring").get_data().decode("utf-8-sig")))}
+    # the sample's district-committee managers: each needs a transfer, and each is still a district body
+    from ipreg.extensions import db
+    from ipreg.models import Party, Registration
+
+    with flagged.app_context():
+        district = {p.id for p in db.session.query(Party).filter(Party.kind == "district_pc")}
+        district_bodies = sum(1 for r in db.session.query(Registration)
+                              if r.holder_id in district or r.manager_id in district)
+    assert monitoring["district_bodies"] == district_bodies > 0
+    assert monitoring["transfers_needed"] >= district_bodies and monitoring["transfers_recorded"] == 0
+    assert "Hồ sơ vẫn do cơ quan cấp huyện nắm giữ hoặc quản lý" in stats

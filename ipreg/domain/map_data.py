@@ -2,7 +2,8 @@
 
 "Touches" means the area's projection reaches the new commune (whole or in part), computed from the
 area entries as everywhere else; the database only narrows the candidates to records that name one of
-the units the commune could be reached through.
+the units the commune could be reached through. A record whose area is only an uploaded polygon touches
+the communes its polygon intersects.
 """
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+import shapely
+
 from ..models import AreaEntry, Flag, RecordProvince, Registration
+from ..spatial.queries import polygons_touching, units_touching
+from ..spatial.store import get_store
 from .areas import summarise
 from .gazetteer import Gazetteer, Unit
 from .records import entries_of
@@ -44,31 +49,45 @@ def touching_records(session: Session, gaz: Gazetteer, commune: Unit, scope: lis
                      public_only: bool = False, limit: int = 50) -> tuple[list[Registration], int]:
     """Records (visible to the user) whose area reaches the new commune; the first ``limit`` and the count."""
     candidates = select(AreaEntry.registration_id).where(AreaEntry.unit_id.in_(_reached_through(gaz, commune)))
-    query = _visible(select(Registration).where(Registration.id.in_(candidates)), scope, public_only)
+    geometry = get_store(session, gaz.version).get(commune.id)
+    drawn = polygons_touching(session, geometry) if geometry is not None else []
+    query = _visible(select(Registration).where(Registration.id.in_(candidates) | Registration.id.in_(drawn)),
+                     scope, public_only)
     records = session.scalars(query.options(selectinload(Registration.area_entries))
                               .order_by(Registration.name, Registration.id)).all()
     found = [reg for reg in records
-             if any(c.unit.id == commune.id for c in summarise(gaz, entries_of(gaz, reg)).projection.new_units)]
+             if (not reg.area_entries and reg.id in drawn)
+             or any(c.unit.id == commune.id for c in summarise(gaz, entries_of(gaz, reg)).projection.new_units)]
     return found[:limit], len(found)
 
 
 def flags_by_commune(session: Session, gaz: Gazetteer, province: Unit, communes: list[int],
                      scope: list[str] | None, public_only: bool = False) -> dict[str, dict]:
     """Per new commune of ``communes``: records whose area reaches it and their open flags."""
+    store = get_store(session, gaz.version)
+    outline = store.get(province.id)
+    drawn = polygons_touching(session, outline) if outline is not None else []
     query = _visible(select(Registration).where(Registration.id.in_(
         select(RecordProvince.registration_id).where(RecordProvince.vintage == province.vintage,
-                                                     RecordProvince.province_code == province.code))),
-        scope, public_only)
+                                                     RecordProvince.province_code == province.code))
+        | Registration.id.in_(drawn)), scope, public_only)
     records = session.scalars(query.options(selectinload(Registration.area_entries))).all()
     open_flags = dict(session.execute(
         select(Flag.registration_id, func.count())
         .where(Flag.status == "open", Flag.registration_id.in_(query.with_only_columns(Registration.id)))
         .group_by(Flag.registration_id)).all())
     wanted = set(communes)
-    counts: dict[str, dict] = defaultdict(lambda: {"records": 0, "open_flags": 0})
+    counts: dict[str, dict] = defaultdict(lambda: {"records": 0} if public_only else {"records": 0, "open_flags": 0})
     for reg in records:
-        for covered in summarise(gaz, entries_of(gaz, reg)).projection.new_units:
-            if covered.unit.id in wanted:
-                counts[covered.unit.code]["records"] += 1
-                counts[covered.unit.code]["open_flags"] += open_flags.get(reg.id, 0)
+        if reg.area_entries:
+            reached = [c.unit for c in summarise(gaz, entries_of(gaz, reg)).projection.new_units]
+        elif reg.area_polygon:  # an area known only as an uploaded polygon
+            reached = [gaz.units[i] for i in units_touching(session, store, shapely.from_wkb(reg.area_polygon))]
+        else:
+            reached = []
+        for unit in reached:
+            if unit.id in wanted:
+                counts[unit.code]["records"] += 1
+                if not public_only:  # flags are the officers' work, not public
+                    counts[unit.code]["open_flags"] += open_flags.get(reg.id, 0)
     return dict(counts)

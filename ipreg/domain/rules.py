@@ -139,9 +139,11 @@ def body_abolished(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummar
     def build() -> dict:
         province = _province_successor(gaz, unit)
         links = gaz.successors_of(unit)
+        # The body of the same function: a district People's Committee → the province's People's Committee;
+        # a district office or agency → the province's Department of Science and Technology.
         options = [body_of("pc", province), body_of("dost", province)]
-        if role == "manager":
-            options.reverse()  # GIs are usually managed by the Department of Science and Technology
+        if party.kind != "district_pc":
+            options.reverse()
         suggested, alternatives = options[0], options[1:]
         if area is not None and len(area.projection.new_units) == 1:
             commune = area.projection.new_units[0].unit
@@ -285,19 +287,27 @@ def area_crosses_provinces(gaz: Gazetteer, area: AreaSummary) -> Finding | None:
 
 
 def area_partial_units(gaz: Gazetteer, area: AreaSummary) -> Finding | None:
-    """The area boundary now cuts through a new commune (an old unit was split, or merged with others)."""
+    """An old unit of the area was split, so the area boundary now cuts through a new commune.
+
+    A commune merged whole with communes outside the area also leaves a new commune covered in part, but no
+    boundary moved: the re-expressed wording says "một phần" (AREA_REEXPRESSION), no decision is needed.
+    """
     if area.unchanged_perimeter or not area.projection.new_units:
         return None
 
+    def split_of(covered) -> list[Unit]:
+        return [gaz.units[a] for a in covered.via if len(gaz.successors.get(a, ())) > 1]
+
+    parts = [c for c in area.projection.new_units if c.coverage == "part" and split_of(c)]
+    if not parts:
+        return None
+
     def build() -> dict:
-        parts = [c for c in area.projection.new_units if c.coverage == "part"]
         units = []
         for covered in parts[:MAX_LISTED * 2]:
-            split = [gaz.units[a] for a in covered.via if len(gaz.successors.get(a, ())) > 1]
-            units.append({"new": unit_json(covered.unit), "share": covered.share,
-                          "cause": "split" if split else "merged_with_units_outside",
+            units.append({"new": unit_json(covered.unit), "share": covered.share, "cause": "split",
                           "old_in_area": [unit_json(gaz.units[a]) for a in covered.via[:MAX_LISTED]],
-                          "split_old_units": [u.code for u in split]})
+                          "split_old_units": [u.code for u in split_of(covered)]})
         names = ", ".join(c.unit.name for c in parts[:6]) + ("…" if len(parts) > 6 else "")
         return _payload(
             f"Ranh giới khu vực địa lý cắt qua {len(parts)} đơn vị hành chính mới ({names}); cần quyết định về "

@@ -18,12 +18,14 @@ def test_district_committee_is_abolished_with_the_provincial_body_suggested(gaz)
     ly_nhan = party(gaz, "Ủy ban nhân dân huyện Lý Nhân", "district_pc", "353")
     finding = body_abolished(gaz, "manager", ly_nhan, area(gaz, "353"))
     assert finding.rule == "MANAGER_BODY_ABOLISHED" and finding.severity == "high"
-    assert finding.suggested["party"] == {"name": "Sở Khoa học và Công nghệ tỉnh Ninh Bình", "kind": "dost"}
-    assert finding.suggested["unit"]["code"] == "37"  # Hà Nam merged into Ninh Bình
-    assert any(c["party"]["kind"] == "province_pc" for c in finding.candidates)
+    # the body of the same function: the People's Committee of the new province (Hà Nam merged into Ninh Bình)
+    assert finding.suggested["party"]["kind"] == "province_pc" and finding.suggested["unit"]["code"] == "37"
+    assert finding.candidates[0]["party"] == {"name": "Sở Khoa học và Công nghệ tỉnh Ninh Bình", "kind": "dost"}
     assert finding.evidence["links"] and "cấp huyện" in finding.reason_vi
     holder = body_abolished(gaz, "holder", ly_nhan, area(gaz, "353"))
     assert holder.rule == "HOLDER_BODY_ABOLISHED" and holder.suggested["party"]["kind"] == "province_pc"
+    office = party(gaz, "Phòng Kinh tế huyện Lý Nhân", "state_agency", "353")
+    assert body_abolished(gaz, "manager", office, area(gaz, "353")).suggested["party"]["kind"] == "dost"
 
 
 def test_abolished_body_whose_area_is_one_new_commune_goes_to_that_commune(gaz):
@@ -82,6 +84,18 @@ def test_area_partial_units_names_the_split(gaz):
     assert finding.rule == "AREA_PARTIAL_UNITS" and finding.severity == "medium"
     assert {u["cause"] for u in finding.evidence["units"]} == {"split"}
     assert area_partial_units(gaz, area(gaz, "911")) is None  # Phú Quốc: whole special zones
+
+
+def test_a_commune_merged_whole_with_others_moves_no_boundary(gaz):
+    """Merged whole into a new commune with communes outside the area: covered in part, worded so, not flagged
+    as a partial unit (no old unit was split)."""
+    merged = next(u for u in gaz.units.values() if u.vintage == "old" and u.level == "commune"
+                  and len(gaz.successors_of(u)) == 1 and len(gaz.predecessors_of(gaz.successors_of(u)[0][1])) > 1
+                  and all(len(gaz.successors_of(p)) == 1 for _, p in gaz.predecessors_of(gaz.successors_of(u)[0][1])))
+    summary = area(gaz, merged.code)
+    assert [c.coverage for c in summary.projection.new_units] == ["part"]
+    assert area_partial_units(gaz, summary) is None
+    assert "một phần" in area_reexpression(gaz, summary).suggested["reexpressed"]
 
 
 def test_area_reexpression_carries_the_wording(gaz):

@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from shapely.geometry import mapping
 
 from conftest import client_as, real_geodata
 from webgeo_cache import shared_cache_dir
@@ -290,3 +291,32 @@ def test_prepare_command_and_an_old_province(map_officer, mapped):
     communes = geojson(map_officer.get(urls["new_communes"]))["features"]
     assert {f["properties"]["code"] for f in communes} == expected
     assert {f["properties"]["code"] for f in geojson(map_officer.get(urls["old_districts"]))["features"]} == districts
+
+
+def test_a_record_drawn_only_as_a_polygon_touches_the_communes_it_covers(map_officer, mapped):
+    """No unit list, an uploaded polygon: the commune popup lists the record and the province counts it."""
+    from sqlalchemy import select
+
+    from ipreg.extensions import db
+    from ipreg.importers.records import import_records
+    from ipreg.models import Registration
+    from test_polygon import commune_polygon, upload
+
+    row = ("kind,reg_no,name,product,granted_on,status,holder,holder_kind,holder_unit,manager,manager_kind,"
+           "manager_unit,area_units,area_vintage,notes\n"
+           "COLLECTIVE,99001,Hoa Ba Đình,Hoa,2020-01-01,registered,Hội Hoa Ba Đình,association,00004,,,,,"
+           "2025-07-01,\n")
+    with mapped.app_context():
+        assert import_records(db.session, row.encode(), "one.csv", actor="test").imported
+        reg = db.session.scalars(select(Registration).where(Registration.reg_no == "99001")).one()
+        assert not reg.area_entries
+        internal, version = reg.internal_id, reg.version
+    polygon = commune_polygon(mapped, ["00004"]).buffer(-0.001)  # inside the ward only
+    feature = {"type": "Feature", "properties": {}, "geometry": mapping(polygon)}
+    assert upload(map_officer, internal, version, json.dumps(feature).encode()).status_code == 302
+    popup = map_officer.get("/maps/units/new/00004.json").get_json()
+    assert internal in [r["internal_id"] for r in popup["records"]]
+    counts = map_officer.get("/maps/provinces/new/01/flags.json").get_json()["values"]
+    assert counts["00004"]["records"] >= 1  # Phường Ba Đình, Hà Nội
+    neighbour = map_officer.get("/maps/units/new/00008.json").get_json()
+    assert internal not in [r["internal_id"] for r in neighbour["records"]]
