@@ -2,7 +2,8 @@
 
 The server runs in its own process group (gunicorn workers and the job worker); the client is a second
 process on loopback issuing a bounded number of concurrent requests: search, record page, record JSON and a
-province map layer. Then the same load while a full flag run and while a 5,000-row re-assignment run.
+province map layer. Then the same load while jobs run back to back through the web pages, on the server's job
+worker: full flag runs, then 5,000-row re-assignment uploads (preview, apply as a job, roll back).
 Targets: during the jobs p99 ≤ 5 × p50 (of the same endpoint alone) and 0 errors.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -52,22 +54,87 @@ def _prepare(env: dict, n: int) -> dict:
         run_registry(db.session)
         provinces = {u.code for u in gaz.units.values() if u.vintage == "new" and u.level == "province"}
         create_user(db.session, "loader", "ip_officer", password=PASSWORD, valid_provinces=provinces, actor="bench")
+        create_user(db.session, "boss", "admin", password=PASSWORD, valid_provinces=provinces, actor="bench")
         token = issue_token(db.session, get_user(db.session, "loader"), "load")
         db.session.commit()
         records = db.session.execute(select(Registration.internal_id, Registration.reg_no)
                                      .where(Registration.kind == "GI").limit(500)).all()
         upload_file = Path(env["IPREG_INSTANCE_PATH"]) / "reassign.csv"
-        upload_file.write_bytes(reassignment_csv(db.session, gaz, 5000 if n >= 20_000 else n // 4)[0])
+        data, count = reassignment_csv(db.session, gaz, 5000 if n >= 20_000 else n // 4)
+        upload_file.write_bytes(data)
         db.session.remove()
         db.engine.dispose()
-    return {"token": token, "records": [tuple(r) for r in records], "upload": str(upload_file)}
+    return {"token": token, "records": [tuple(r) for r in records], "upload": str(upload_file), "count": count}
 
 
-def _client(base: str, info: dict, seconds: float, concurrency: int = 4) -> dict[str, list[float]]:
+def _logged_in(base: str, username: str) -> tuple[requests.Session, str]:
+    """A browser-like session of ``username`` and its CSRF token."""
     session = requests.Session()
     page = session.get(f"{base}/login").text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    session.post(f"{base}/login", data={"username": "loader", "password": PASSWORD, "csrf_token": csrf})
+    response = session.post(f"{base}/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf},
+                            allow_redirects=False)
+    assert response.status_code == 302, f"log-in of {username} failed"
+    page = session.get(f"{base}/records/").text  # log-in starts a new session: a new CSRF token
+    return session, re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+class JobDriver(threading.Thread):
+    """Keeps one kind of long job running on the server, back to back, through the web pages an officer or
+    admin uses (the job worker of ``ipreg serve`` runs them), until stopped."""
+
+    def __init__(self, base: str, username: str, start):
+        super().__init__(daemon=True)
+        self.base, self.username, self.start_job = base, username, start
+        self.stop, self.done, self.failures = threading.Event(), 0, []
+
+    def run(self) -> None:
+        session, csrf = _logged_in(self.base, self.username)
+        while not self.stop.is_set():
+            try:
+                job_url, after = self.start_job(session, csrf, self.base, self.done)
+                while True:
+                    status = session.get(f"{self.base}{job_url}.json").json()["status"]
+                    if status in ("done", "failed"):
+                        break
+                    time.sleep(0.2)
+                if status == "failed":
+                    self.failures.append(job_url)
+                after()
+                self.done += 1
+            except (requests.RequestException, AssertionError, KeyError) as exc:
+                self.failures.append(repr(exc))
+                return
+
+
+def _flag_run(session, csrf, base, _k):
+    response = session.post(f"{base}/review/run", data={"csrf_token": csrf, "full": "1"}, allow_redirects=False)
+    assert response.status_code == 302, response.status_code
+    return response.headers["Location"], lambda: None
+
+
+def _upload(upload: bytes, count: int):
+    """Upload a re-assignment file (a new note each time, so a new file), apply it as a job, roll it back."""
+    def start(session, csrf, base, k):
+        data = upload.replace(b",benchmark", f",benchmark run {k}".encode())
+        preview = session.post(f"{base}/admin/batches", data={"csrf_token": csrf},
+                               files={"file": (f"reassign-{k}.csv", data, "text/csv")}, allow_redirects=False)
+        assert preview.status_code == 302, preview.text[:500]
+        batch_url = preview.headers["Location"]
+        applied = session.post(f"{base}{batch_url}/apply", data={"csrf_token": csrf, "confirm": str(count)},
+                               allow_redirects=False)
+        assert applied.status_code == 302, applied.text[:500]
+
+        def roll_back():
+            back = session.post(f"{base}{batch_url}/rollback", data={"csrf_token": csrf, "reason": "benchmark"},
+                                allow_redirects=False)
+            assert back.status_code == 302, back.text[:500]
+        return applied.headers["Location"], roll_back
+    return start
+
+
+def _client(base: str, info: dict, seconds: float, concurrency: int = 4) -> dict[str, list[float]]:
+    session, _csrf = _logged_in(base, "loader")
     province_page = session.get(f"{base}/maps/provinces/new/24").text
     layers = sorted({u.replace("&amp;", "&").replace("\\u0026", "&").replace("&download=1", "")
                      for u in re.findall(r'(/maps/layers\.geojson\?[^"\']+)', province_page)})
@@ -125,7 +192,7 @@ def run(smoke: bool = False) -> list[Figure]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     exe = Path(sys.executable).with_name("ipreg")
-    server = subprocess.Popen([str(exe), "serve", "--port", str(port), "--workers", "3", "--no-worker"],
+    server = subprocess.Popen([str(exe), "serve", "--port", str(port), "--workers", "5", "--threads", "1"],
                               env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     figures = []
@@ -138,17 +205,20 @@ def run(smoke: bool = False) -> list[Figure]:
                 time.sleep(0.5)
         _client(base, info, 3 if smoke else 10)  # warm-up: every worker loads the gazetteer and map layers
         alone = _client(base, info, seconds)
+        upload = Path(info["upload"]).read_bytes()
         jobs = {
-            "flag run": [str(exe), "flags", "run", "--full"],
-            "5,000-row upload" if not smoke else "upload": [str(exe), "reassign", info["upload"], "--json"],
+            "flag runs": ("loader", _flag_run),
+            f"{info['count']:,}-row uploads": ("boss", _upload(upload, info["count"])),
         }
-        during = {}
-        for label, command in jobs.items():
-            job = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE)
+        during, driven = {}, {}
+        for label, (username, start) in jobs.items():
+            driver = JobDriver(base, username, start)
+            driver.start()
             during[label] = _client(base, info, seconds)
-            _, err = job.communicate(timeout=600)
-            assert job.returncode == 0, err.decode()[-2000:]
+            driver.stop.set()
+            driver.join(600)
+            assert not driver.failures, driver.failures[:3]
+            driven[label] = driver.done
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -158,9 +228,9 @@ def run(smoke: bool = False) -> list[Figure]:
         figures.append(Figure("load", f"{name} alone: p99", p99, "ms"))
         for label, times in during.items():
             job_p50, job_p99 = _p(times[name], 0.5), _p(times[name], 0.99)
-            figures.append(Figure("load", f"{name} during {label}: p50 {job_p50:.0f} ms, p99 {job_p99:.0f} ms "
-                                          f"({len(times[name])} requests); p99 ÷ p50 alone", job_p99 / p50, "×",
-                                  "≤ 5", job_p99 <= 5 * p50))
+            figures.append(Figure("load", f"{name} during {label} ({driven[label]} jobs): p50 {job_p50:.0f} ms, "
+                                          f"p99 {job_p99:.0f} ms ({len(times[name])} requests); p99 ÷ p50 alone",
+                                  job_p99 / p50, "×", "≤ 5", job_p99 <= 5 * p50))
     errors = len(alone["errors"]) + sum(len(t["errors"]) for t in during.values())
     figures.append(Figure("load", "errors (all phases)", errors, "requests", "0", errors == 0))
     return figures

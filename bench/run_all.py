@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         table(figures),
         "",
-        f"{len(figures) - len(failed)} of {len([f for f in figures if f.ok is not None])} targets met"
+        f"{len([f for f in figures if f.ok])} of {len([f for f in figures if f.ok is not None])} targets met"
         + (f"; missed: {', '.join(f'{f.bench}: {f.name}' for f in failed)}" if failed else "") + ".",
     ]
     Path(args.output).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -20,8 +20,13 @@ def test_worker_runs_queued_jobs_and_records_the_result(loaded):
     runner = loaded.test_cli_runner()
     listed = runner.invoke(args=["jobs", "list", "--json"])
     assert {j["status"] for j in json.loads(listed.output)} == {"queued"}
-    result = runner.invoke(args=["worker", "--once"])
+    result = runner.invoke(args=["worker", "--once", "--nice", "0"])  # 0: leave the test process's priority
     assert result.exit_code == 0 and "2 jobs run" in result.output
+    watched = runner.invoke(args=["jobs", "watch", str(job_id), "--interval", "0.1"])
+    assert watched.exit_code == 0 and f"job {job_id}: done" in watched.output  # (the bar is drawn on a terminal)
+    assert runner.invoke(args=["jobs", "watch", str(failing)]).exit_code == 1
+    unknown = runner.invoke(args=["jobs", "watch", "99999"])
+    assert unknown.exit_code == 2 and "No job 99999" in unknown.output and "Traceback" not in unknown.output
     with loaded.app_context():
         done, failed = db.session.get(Job, job_id), db.session.get(Job, failing)
         assert done.status == "done" and done.result["opened"] > 0 and done.percent == 100
