@@ -18,7 +18,7 @@ OVERLAP_AREA = 1e-10  # square degrees (~1 m²): shared borders that touch have 
 
 @dataclass(frozen=True)
 class Defects:
-    gaps: int  # holes of the layer narrower than GAP_WIDTH (slivers between neighbours)
+    gaps: int  # holes between neighbours: slivers, or (against a reference) any hole the reference lacks
     overlaps: int  # pairs of neighbours whose interiors overlap
 
 
@@ -36,15 +36,32 @@ def _narrow(polygons: np.ndarray, width: float) -> np.ndarray:
     return 2 * shapely.area(polygons) / shapely.length(polygons) < width
 
 
-def coverage_defects(geoms: np.ndarray) -> Defects:
-    """Gaps and overlaps between neighbours, for the benchmark and the tests (not on a request path)."""
-    geoms = np.asarray([g for g in geoms if g is not None and not shapely.is_empty(g)], dtype=object)
+def _present(geoms) -> np.ndarray:
+    return np.asarray([g for g in geoms if g is not None and not shapely.is_empty(g)], dtype=object)
+
+
+def coverage_defects(geoms: np.ndarray, reference: np.ndarray | None = None) -> Defects:
+    """Gaps and overlaps between neighbours, for the benchmark and the tests (not on a request path).
+
+    Alone, a gap is a hole of the layer narrower than GAP_WIDTH (a sliver: a wide hole may be real, such as a
+    territory of another province inside this one). Against ``reference`` (the layer before simplification),
+    a gap is a hole of any width that meets none of the reference's own wide holes.
+    """
+    geoms = _present(geoms)
     if not len(geoms):
         return Defects(0, 0)
     left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
     pairs = left < right
     areas = shapely.area(shapely.intersection(geoms[left[pairs]], geoms[right[pairs]]))
-    return Defects(int(_narrow(_holes(geoms), GAP_WIDTH).sum()), int((areas > OVERLAP_AREA).sum()))
+    holes = _holes(geoms)
+    if reference is None or not len(holes):
+        gaps = int(_narrow(holes, GAP_WIDTH).sum())
+    else:
+        real = _holes(_present(reference))
+        real = real[~_narrow(real, GAP_WIDTH)] if len(real) else real
+        matched = set(shapely.STRtree(real).query(holes, predicate="intersects")[0].tolist()) if len(real) else set()
+        gaps = len(holes) - len(matched)
+    return Defects(gaps, int((areas > OVERLAP_AREA).sum()))
 
 
 def _groups(owners: np.ndarray):
