@@ -93,10 +93,14 @@ class JobDriver(threading.Thread):
         while not self.stop.is_set():
             try:
                 job_url, after = self.start_job(session, csrf, self.base, self.done)
+                give_up = time.monotonic() + 300
                 while True:
                     status = session.get(f"{self.base}{job_url}.json").json()["status"]
                     if status in ("done", "failed"):
                         break
+                    if time.monotonic() > give_up:  # a worker that died leaves its jobs queued
+                        self.failures.append(f"{job_url} still {status} after 300 s")
+                        return
                     time.sleep(0.2)
                 if status == "failed":
                     self.failures.append(job_url)

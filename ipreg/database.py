@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session, scoped_session
 IMMEDIATE = "ipreg_sqlite_immediate"
 
 
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for the lock before "database is locked"
+
+
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite" or getattr(engine, "_ipreg_configured", False):
         return
@@ -24,7 +27,7 @@ def configure_engine(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

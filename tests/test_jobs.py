@@ -117,3 +117,29 @@ def test_admin_import_and_gazetteer_reload_run_as_jobs(app, sample_csv):
     with app.app_context():
         last = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
         assert last.kind == "gazetteer_load" and last.status == "done" and last.result["unchanged"]
+
+
+def test_a_progress_update_skipped_under_a_lock_leaves_connections_waiting_normally(loaded):
+    """The job holds the write lock, so its progress updates are skipped after 100 ms; the pooled connection
+    must get its normal busy timeout back, or the worker's next claim fails with "database is locked"."""
+    import pytest
+
+    from ipreg.database import BUSY_TIMEOUT_MS
+    from ipreg.domain.jobs import Progress, enqueue
+    from ipreg.extensions import db
+
+    with loaded.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only: PostgreSQL has no busy timeout")
+        job_id = enqueue(db.session, "flags_run", {}, "officer").id
+        db.session.commit()
+        holder = db.engine.raw_connection()
+        holder.execute("BEGIN IMMEDIATE")  # the job's own write transaction
+        try:
+            Progress(db.engine, job_id)(1, 2, "evaluating the rules")  # skipped, not waited for
+        finally:
+            holder.rollback()
+            holder.close()
+        for _ in range(3):  # every pooled connection
+            with db.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS

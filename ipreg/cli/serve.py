@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from ..domain.errors import N_, IpregError
 from ..domain.job_handlers import HANDLERS
@@ -24,14 +25,19 @@ def work(engine, once: bool = False, idle: float = 1.0) -> int:
     """Run queued jobs one after another; return how many ran."""
     ran = 0
     while True:
-        job_id = claim_next(engine)
-        if job_id is None:
-            if once:
-                return ran
+        try:
+            job_id = claim_next(engine)
+            if job_id is None:
+                if once:
+                    return ran
+                time.sleep(idle)
+                continue
+            job = run_job(engine, job_id, HANDLERS)
+            sqlite_checkpoint(engine)
+        except OperationalError as exc:  # a database busy or restarting must not end the worker
+            click.echo(f"worker: {exc.orig or exc}; trying again", err=True)
             time.sleep(idle)
             continue
-        job = run_job(engine, job_id, HANDLERS)
-        sqlite_checkpoint(engine)
         click.echo(f"job {job.id} {job.kind}: {job.status}{' — ' + job.message if job.message else ''}")
         ran += 1
 

@@ -15,7 +15,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from ..database import begin_write
+from ..database import BUSY_TIMEOUT_MS, begin_write
 from ..models import Job
 from .audit import audit
 from .errors import N_, IpregError, plain_params
@@ -55,17 +55,22 @@ class Progress:
         self.engine, self.job_id = engine, job_id
 
     def __call__(self, done: int, total: int, message: str | None = None) -> None:
+        values = {"done": done, "total": total}
+        if message:
+            values["message"] = message
         try:
             with self.engine.connect() as conn:
-                if conn.dialect.name == "sqlite":
+                quick = conn.dialect.name == "sqlite"
+                if quick:
                     conn.exec_driver_sql("PRAGMA busy_timeout=100")
-                values = {"done": done, "total": total}
-                if message:
-                    values["message"] = message
-                conn.execute(update(Job).where(Job.id == self.job_id).values(**values))
-                conn.commit()
-                if conn.dialect.name == "sqlite":
-                    conn.exec_driver_sql("PRAGMA busy_timeout=30000")
+                try:
+                    conn.execute(update(Job).where(Job.id == self.job_id).values(**values))
+                    conn.commit()
+                except Exception:  # noqa: BLE001 - locked by the job itself: skip this update
+                    conn.rollback()
+                finally:  # the pooled connection goes back with the normal wait, or later writers fail fast
+                    if quick:
+                        conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         except Exception:  # noqa: BLE001 - progress must never break the work
             pass
 
