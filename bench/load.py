@@ -3,7 +3,7 @@
 The server runs in its own process group (gunicorn workers and the job worker); the client is a second
 process on loopback issuing a bounded number of concurrent requests: search, record page, record JSON and a
 province map layer. Then the same load while jobs run back to back through the web pages, on the server's job
-worker: full flag runs, then 5,000-row re-assignment uploads (preview, apply as a job, roll back).
+worker: full flag runs, then 5,000-row re-assignment uploads (preview, apply and roll back as jobs).
 Targets: during the jobs p99 ≤ 5 × p50 (of the same endpoint alone) and 0 errors.
 """
 from __future__ import annotations
@@ -129,15 +129,20 @@ def _upload(upload: bytes, count: int):
                                allow_redirects=False)
         assert applied.status_code == 302, applied.text[:500]
 
-        def roll_back():
+        def roll_back():  # a job too: wait for it, so that the next upload previews the restored records
             back = session.post(f"{base}{batch_url}/rollback", data={"csrf_token": csrf, "reason": "benchmark"},
                                 allow_redirects=False)
             assert back.status_code == 302, back.text[:500]
+            while session.get(f"{base}{back.headers['Location']}.json").json()["status"] not in ("done", "failed"):
+                time.sleep(0.2)
         return applied.headers["Location"], roll_back
     return start
 
 
-def _client(base: str, info: dict, seconds: float, concurrency: int = 4) -> dict[str, list[float]]:
+def _client(base: str, info: dict, seconds: float, concurrency: int = os.cpu_count() or 2
+            ) -> dict[str, list[float]]:
+    """Requests from ``concurrency`` threads (one per core: the load keeps the server busy without queueing
+    behind itself, so that what the jobs add is what shows), each endpoint in turn, for ``seconds``."""
     session, _csrf = _logged_in(base, "loader")
     province_page = session.get(f"{base}/maps/provinces/new/24").text
     layers = sorted({u.replace("&amp;", "&").replace("\\u0026", "&").replace("&download=1", "")

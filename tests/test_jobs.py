@@ -143,3 +143,11 @@ def test_a_progress_update_skipped_under_a_lock_leaves_connections_waiting_norma
         for _ in range(3):  # every pooled connection
             with db.engine.connect() as conn:
                 assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS
+
+
+def test_every_job_kind_has_a_handler_and_a_label():
+    from ipreg.domain.job_handlers import HANDLERS
+    from ipreg.domain.jobs import KINDS
+    from ipreg.web.jobs import JOB_KINDS
+
+    assert set(HANDLERS) == set(KINDS) == set(JOB_KINDS)

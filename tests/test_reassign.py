@@ -334,8 +334,11 @@ def test_preview_confirm_apply_rollback_through_the_pages(flagged, admin):
     wrong = admin.post(f"/admin/batches/{batch_id}/apply", data={"csrf_token": token, "confirm": "3"})
     assert wrong.status_code == 400
     assert admin.post(f"/admin/batches/{batch_id}/apply", data={"csrf_token": token, "confirm": "2"}).status_code == 302
-    assert admin.post(f"/admin/batches/{batch_id}/rollback", data={"csrf_token": token, "reason": "test"}
-                      ).status_code == 302
+    assert admin.post(f"/admin/batches/{batch_id}/rollback", data={"csrf_token": token, "reason": " "}
+                      ).status_code == 400  # a reason is required, checked before anything is queued
+    job = admin.post(f"/admin/batches/{batch_id}/rollback", data={"csrf_token": token, "reason": "test"})
+    assert job.status_code == 302 and "/jobs/" in job.headers["Location"]  # long work: a job, not the request
+    assert "records restored" in admin.get(job.headers["Location"] + "?lang=en").get_data(as_text=True)
     assert "rolled back" in admin.get(f"/admin/batches/{batch_id}?lang=en").get_data(as_text=True)
 
 

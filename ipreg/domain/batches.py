@@ -192,16 +192,22 @@ def apply(session: Session, batch_id: int, *, confirm: int | None, actor: str | 
     return {"batch": batch.id, "changed": len(results), "flags_resolved": len(resolved), "errors": []}
 
 
-def rollback(session: Session, batch_id: int, *, reason: str, actor: str | None) -> dict:
-    """Undo an applied batch: retract its facts, restore holders/managers and flags, record the rollback."""
-    begin_write(session)
-    batch = get_batch(session, batch_id)
+def check_rollback(batch: Batch, reason: str | None) -> str:
+    """Only an applied batch is rolled back, and only with a reason (returned cleaned)."""
     if batch.status != "applied":
         raise Conflict(N_("Batch %(id)d is %(status)s; only an applied batch can be rolled back."), id=batch.id,
                        status=Message(STATUS_WORDS.get(batch.status, batch.status)))
     reason = (reason or "").strip()
     if not reason:
         raise IpregError(N_("Give the reason for the rollback."))
+    return reason
+
+
+def rollback(session: Session, batch_id: int, *, reason: str, actor: str | None) -> dict:
+    """Undo an applied batch: retract its facts, restore holders/managers and flags, record the rollback."""
+    begin_write(session)
+    batch = get_batch(session, batch_id)
+    reason = check_rollback(batch, reason)
     applied = batch.plan["applied"]
     versions_after = {int(k): v for k, v in applied["versions_after"].items()}
     current = dict(session.execute(select(Registration.id, Registration.version)

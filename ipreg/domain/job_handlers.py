@@ -35,6 +35,11 @@ def batch_apply(session: Session, params: dict, actor: str | None, progress) -> 
                          progress=progress)
 
 
+def batch_rollback(session: Session, params: dict, actor: str | None, progress) -> dict:
+    progress(0, 1, N_("restoring the records and their flags"))
+    return batches.rollback(session, int(params["batch_id"]), reason=params.get("reason", ""), actor=actor)
+
+
 def gazetteer_load(session: Session, params: dict, actor: str | None, progress) -> dict:
     """Load the gazetteer, then rebuild the map layers it changed (so no user waits for them)."""
     report = load_gazetteer(session, Path(params["geodata"]), progress=lambda m: progress(0, 2, m),
@@ -48,4 +53,4 @@ def gazetteer_load(session: Session, params: dict, actor: str | None, progress) 
 
 
 HANDLERS = {"flags_run": flags_run, "import_records": import_records, "batch_apply": batch_apply,
-            "gazetteer_load": gazetteer_load}
+            "batch_rollback": batch_rollback, "gazetteer_load": gazetteer_load}

@@ -21,7 +21,7 @@ from .audit import audit
 from .errors import N_, IpregError, plain_params
 from .history import utcnow
 
-KINDS = ("flags_run", "import_records", "batch_apply", "gazetteer_load")
+KINDS = ("flags_run", "import_records", "batch_apply", "batch_rollback", "gazetteer_load")
 
 
 def enqueue(session: Session, kind: str, params: dict, actor: str | None) -> Job:

@@ -92,9 +92,9 @@ def apply(batch_id: int):
 @bp.post("/batches/<int:batch_id>/rollback")
 @requires("rollback")
 def rollback(batch_id: int):
-    result = batch_domain.rollback(db.session, batch_id, reason=request.form.get("reason", ""), actor=actor_name())
-    flash(_("Batch rolled back: %(n)d records restored.", n=result["restored"]), "info")
-    return redirect(url_for("admin.batch", batch_id=batch_id))
+    """Checked here (status, reason); rolled back by the job worker in one transaction."""
+    reason = batch_domain.check_rollback(batch_domain.get_batch(db.session, batch_id), request.form.get("reason"))
+    return redirect_to(start_job("batch_rollback", {"batch_id": batch_id, "reason": reason}))
 
 
 @bp.route("/import", methods=["GET", "POST"])

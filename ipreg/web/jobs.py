@@ -16,7 +16,7 @@ from .errors import translate_message
 from .security import actor_name, requires
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-JOB_KINDS = {"flags_run": _l("flag run"), "import_records": _l("record import"), "batch_apply": _l("batch apply"),
+JOB_KINDS = {"flags_run": _l("flag run"), "import_records": _l("record import"), "batch_apply": _l("batch apply"), "batch_rollback": _l("batch rollback"),
              "gazetteer_load": _l("gazetteer load")}
 JOB_STATUSES = {"queued": _l("queued"), "running": _l("running"), "done": _l("done"), "failed": _l("failed")}
 # The figures of the jobs' reports (import, flag run, batch apply, gazetteer load), as the result page names them.
@@ -27,7 +27,7 @@ RESULT_LABELS = {
     "closed": _l("closed"), "reopened": _l("reopened"), "skipped": _l("skipped (unchanged since the last run)"),
     "batch": _l("batch"), "changed": _l("changed"), "flags_resolved": _l("flags resolved"),
     "missing_layers": _l("missing layers"), "counts": _l("unit counts"), "skipped_rows": _l("skipped rows"),
-    "details": _l("details"),
+    "details": _l("details"), "restored": _l("records restored"),
 }
 HIDDEN_RESULT_KEYS = ("trace", "changes", "by_rule", "msgid", "params", "error")
 
