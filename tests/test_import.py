@@ -255,3 +255,17 @@ def test_an_unreadable_file_still_gets_the_json_report(app, runner, tmp_path):
     assert code == 2 and (report["created"], report["updated"], report["unchanged"]) == (0, 0, 0)
     assert "cannot read" in report["errors"][0]["message"] and report["errors"][0]["row"] is None
     assert count(app) == (0, 0)
+
+
+def test_a_decision_number_in_the_number_column_is_updated_on_re_import(runner, tmp_path):
+    """The 15-column format: a decision number written as reg_no is the record's decision, and a corrected
+    one in a later file replaces it (the optional decision_no column is absent, not empty)."""
+    path = tmp_path / "decision.csv"
+    first = ROW.format(reg="QĐ 1/QĐ-SHTT")
+    path.write_text(HEADER + first, encoding="utf-8")
+    assert run_import(runner, path)[0] == 0
+    path.write_text(HEADER + first.replace("QĐ 1/QĐ-SHTT", "QĐ 2/QĐ-SHTT", 1), encoding="utf-8")  # same name
+    code, report = run_import(runner, path)
+    assert code == 0 and report["updated"] == 1, report
+    shown = json.loads(runner.invoke(args=["records", "show", "GI", "IPR-000001", "--json"]).stdout)
+    assert shown["reg_no"] is None and shown["decision_no"] == "QĐ 2/QĐ-SHTT"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -195,13 +196,15 @@ class RowValidator:
         nice_classes, filing_date, expiry_date = self._term(row, kind, status, parsed, error, warn)
         if kind is None or not name or holder is None:
             return None
-        given = frozenset(c for c in RECORD_OPTIONAL if c in row)
+        given = {c for c in RECORD_OPTIONAL if c in row}
         if "filing_date" in given:
-            given |= {"expiry_date"}  # derived from the filing date
+            given.add("expiry_date")  # derived from the filing date
+        if decision_no and not row.get("decision_no", "").strip():
+            given.add("decision_no")  # written in the number column
         return RecordInput(line, kind, reg_no, name, row.get("product", "").strip() or None, granted_on,
                            status or "pending", decision_no, row.get("notes", "").strip() or None, holder, manager,
                            tuple(dict.fromkeys(entries)), vintage_date if entries else None,
-                           nice_classes, filing_date, expiry_date, given)
+                           nice_classes, filing_date, expiry_date, frozenset(given))
 
     @staticmethod
     def _term(row, kind, status, parsed, error, warn) -> tuple[str | None, date | None, date | None]:
@@ -219,7 +222,7 @@ class RowValidator:
         if filing_date and expiry_date and expiry_date <= filing_date:
             error("expiry_date", N_("%(value)s is not after the filing date"))
         if filing_date and not expiry_date and not row.get("expiry_date", "").strip():
-            expiry_date = _years_later(filing_date, MARK_TERM_YEARS)
+            expiry_date = filing_date + relativedelta(years=MARK_TERM_YEARS)  # 29 Feb → 28 Feb
         if expiry_date and expiry_date < date.today() and status == "registered":
             warn("expiry_date" if row.get("expiry_date", "").strip() else "filing_date",
                  N_("The term ended on %(date)s: renewed, or should the status be expired?"),
@@ -468,10 +471,3 @@ def _create(session: Session, gaz: Gazetteer, items: list[RecordInput], actor: s
             session.execute(insert(model.__table__), payload)
     audit_many(session, audits)
 
-
-def _years_later(day: date, years: int) -> date:
-    """The same day ``years`` later (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)

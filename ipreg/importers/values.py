@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..domain.errors import N_, Message, plain_params
+from ..domain.errors import N_, IpregError, Message, plain_params
 from ..domain.gazetteer import Gazetteer, Unit
 from ..domain.names import Candidate
 from ..domain.text import fold
@@ -56,12 +56,9 @@ class Problem:
         return out
 
 
-class Unparsable(ValueError):
-    """A cell that is not what its column needs; carries the message for the report."""
-
-    def __init__(self, msgid: str, **params):
-        super().__init__(msgid % params if params else msgid)
-        self.msgid, self.params = msgid, params
+class Unparsable(IpregError):
+    """A cell that is not what its column needs; carries the message for the report (and, outside a file,
+    is a bad-input error like any other: a form field that is not a date is a 400)."""
 
 
 def parse_date(text: str) -> date | None:

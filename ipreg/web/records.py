@@ -1,7 +1,6 @@
 """Registry pages: search with filters and exports, the record page, polygon upload, whole-registry exports."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,10 +14,11 @@ from ..domain.records import check_visible, describe_record, find_by_internal_id
 from ..domain.registry_export import export_registry
 from ..domain.search import RecordQuery, result_columns, result_rows, search_records
 from ..extensions import db
+from ..importers.values import parse_date
 from ..models import Registration
 from ..models.registry import KINDS, PARTY_KINDS, STATUSES
 from ..spatial.polygons import parse_polygon
-from .params import MAX_PAGE
+from .params import MAX_PAGE, bounded
 from .security import actor_name, can, current, current_scope, requires
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -31,11 +31,8 @@ def query_from_args(args) -> RecordQuery:
         return value if value in allowed else None
 
     flagged = {"1": True, "0": False}.get(args.get("flagged", ""))
-    try:
-        page = min(MAX_PAGE, max(1, int(args.get("page", 1))))
-        per_page = min(200, max(1, int(args.get("per_page", 25))))
-    except ValueError:
-        page, per_page = 1, 25
+    page = bounded(args.get("page"), 1, 1, MAX_PAGE)
+    per_page = bounded(args.get("per_page"), 25, 1, 200)
     province = lambda name: (args.get(name) or "").strip()[:2] or None  # noqa: E731
     return RecordQuery(q=(args.get("q") or "")[:200], kind=choice("kind", KINDS), status=choice("status", STATUSES),
                        old_province=province("old_province"), new_province=province("new_province"),
@@ -93,13 +90,7 @@ def _visible(internal_id: str) -> Registration:
 @requires("read")
 def show(internal_id: str):
     reg = _visible(internal_id)
-    on = None
-    if request.args.get("on"):
-        try:
-            on = date.fromisoformat(request.args["on"])
-        except ValueError:
-            raise IpregError(N_("%(value)s is not a date (write 2025-06-30 or 30/06/2025)"),
-                             value=request.args["on"]) from None
+    on = parse_date(request.args.get("on"))  # 2025-06-30 or 30/06/2025, else a 400
     gaz = get_gazetteer(db.session)
     record = describe_record(db.session, gaz, reg, on=on, with_flags=can("read_flags"))
     comparison = None

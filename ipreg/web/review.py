@@ -19,13 +19,13 @@ from ..domain.records import check_visible, describe_area, entries_of, find_by_i
 from ..domain.review import accept_flag, assign_flag, comment_flag, dismiss_flag, successor_options
 from ..domain.stats import statistics
 from ..extensions import db
-from ..importers.values import Unparsable, parse_date
+from ..importers.values import parse_date
 from ..models import Flag, FlagComment, User
 from ..models.registry import PARTY_KINDS
 from .i18n import label
 from .errors import translate_message
 from .jobs import redirect_to, start_job
-from .params import MAX_PAGE, row_id
+from .params import MAX_PAGE, bounded, row_ids
 from .security import actor_name, can, current_scope, requires
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -37,11 +37,8 @@ def _flag(flag_id: int) -> Flag:
 
 
 def _date(name: str) -> date | None:
-    """A date field of the decision form, written 2025-06-30 or 30/06/2025."""
-    try:
-        return parse_date(request.form.get(name))
-    except Unparsable as exc:
-        raise IpregError(exc.msgid, **exc.params) from None
+    """A date field of the decision form, written 2025-06-30 or 30/06/2025 (else a 400)."""
+    return parse_date(request.form.get(name))
 
 
 def _documents_dir() -> Path:
@@ -52,10 +49,7 @@ def _query() -> FlagQuery:
     args = request.args
     rule = args.get("rule") or None
     vintage = args.get("province_vintage", "new")
-    try:
-        page = min(MAX_PAGE, max(1, int(args.get("page", 1))))
-    except ValueError:
-        page = 1
+    page = bounded(args.get("page"), 1, 1, MAX_PAGE)
     status = args.get("status", "open")
     return FlagQuery(status=status if status in ("open", "accepted", "dismissed", "resolved") else None,
                      rule=rule if valid_rule(rule) else None,
@@ -92,7 +86,7 @@ def run():
 @bp.post("/bulk")
 @requires("review")
 def bulk():
-    ids = [i for i in map(row_id, request.form.getlist("flag")) if i is not None]
+    ids = row_ids(request.form.getlist("flag"))
     flags = [_flag(i) for i in ids]
     action = request.form.get("action")
     if not flags:
@@ -205,7 +199,7 @@ def record_draft(internal_id: str):
 @requires("read_flags")
 def drafts():
     """One file of draft requests for the selected flags, grouped by record."""
-    ids = [i for i in map(row_id, request.args.getlist("flag")) if i is not None][:500]
+    ids = row_ids(request.args.getlist("flag"))[:500]
     if not ids:
         raise IpregError(N_("Select at least one flag."))
     grouped: dict[int, tuple] = {}
