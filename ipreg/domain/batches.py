@@ -122,6 +122,7 @@ def apply(session: Session, batch_id: int, *, confirm: int | None, actor: str | 
     batch = get_batch(session, batch_id)
     plan = batch.plan["changes"]
     check_ready(batch, confirm)
+    progress = progress or (lambda *_: None)
     twin = session.scalar(select(Batch.id).where(Batch.file_hash == batch.file_hash, Batch.applied_at.is_not(None)))
     if twin:
         raise Conflict(N_("This file was already applied (batch %(id)d)"), id=twin)
@@ -133,8 +134,7 @@ def apply(session: Session, batch_id: int, *, confirm: int | None, actor: str | 
         raise Conflict(N_("These records changed since the preview: %(records)s. Preview the file again."),
                        records=", ".join(sorted(set(conflicts))), details=sorted(set(conflicts)))
     gaz = get_gazetteer(session)
-    if progress:
-        progress(1, 3, N_("recording the changes"))
+    progress(1, 3, N_("recording the changes"))
     flags_before = _flag_rows(session, ids)
     words = payloads(session, session.scalars(select(Flag).where(Flag.id.in_(
         [f for p in plan for f in p["flags"]]))).all())
@@ -174,8 +174,7 @@ def apply(session: Session, batch_id: int, *, confirm: int | None, actor: str | 
             update(table).where(table.c.id == bindparam("_id"), table.c.status == "open")
             .values({k: bindparam(k) for k in resolved[0] if k != "_id"} | {"version": table.c.version + 1}),
             resolved)
-    if progress:
-        progress(2, 3, N_("re-evaluating the flags of the records"))
+    progress(2, 3, N_("re-evaluating the flags of the records"))
     refresh_record_flags(session, ids, actor=actor)
     after_versions = dict(session.execute(select(Registration.id, Registration.version)
                                           .where(Registration.id.in_(ids))).all())

@@ -152,12 +152,12 @@ def load_views(session: Session, gaz: Gazetteer, registration_ids: list[int] | N
     for reg_id, unit_id, coverage, via in conn.exec_driver_sql(
             "SELECT registration_id, unit_id, coverage, via FROM area_entry" + where
             + " ORDER BY registration_id, position", params).all():
-        if not isinstance(via, (str, type(None))):
-            via = json.dumps(via)  # PostgreSQL's driver decodes JSON; SQLite's gives the text
+        if isinstance(via, str):
+            via = json.loads(via)  # PostgreSQL's driver returns it decoded already
+        via = tuple(via) if via else ()
         entry = made.get((unit_id, coverage, via))
         if entry is None:
-            decoded = json.loads(via) if via else ()
-            item = Entry(units[unit_id], coverage or "whole", tuple(decoded))
+            item = Entry(units[unit_id], coverage or "whole", via)
             entry = made[(unit_id, coverage, via)] = (item, _entry_key(item))
         entries[reg_id].append(entry[0])
         keys[reg_id].append(entry[1])
@@ -239,8 +239,7 @@ def run_flags(session: Session, registration_ids: list[int] | None = None, actor
         row = existing.get(key)
         if row is None:
             inserts.append({"registration_id": key[0], "rule": key[1], "subject": key[2], "status": "open",
-                            "created_at": now, "version": 1, "severity": finding.severity, "fingerprint": digest,
-                            "updated_at": now})
+                            "created_at": now, "version": 1, **_body(finding, digest, now)})
         elif row.status == "open" and row.fingerprint != digest:
             updates.append({"_id": row.id, "version": row.version + 1, **_body(finding, digest, now)})
         elif row.status == "resolved" and row.auto_closed:

@@ -50,7 +50,7 @@ def touching_records(session: Session, gaz: Gazetteer, commune: Unit, scope: lis
     """Records (visible to the user) whose area reaches the new commune; the first ``limit`` and the count."""
     candidates = select(AreaEntry.registration_id).where(AreaEntry.unit_id.in_(_reached_through(gaz, commune)))
     geometry = get_store(session, gaz.version).get(commune.id)
-    drawn = polygons_touching(session, geometry) if geometry is not None else []
+    drawn = set(polygons_touching(session, geometry)) if geometry is not None else set()
     query = _visible(select(Registration).where(Registration.id.in_(candidates) | Registration.id.in_(drawn)),
                      scope, public_only)
     records = session.scalars(query.options(selectinload(Registration.area_entries))

@@ -16,8 +16,8 @@ from .errors import translate_message
 from .security import actor_name, requires
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-JOB_KINDS = {"flags_run": _l("flag run"), "import_records": _l("record import"), "batch_apply": _l("batch apply"), "batch_rollback": _l("batch rollback"),
-             "gazetteer_load": _l("gazetteer load")}
+JOB_KINDS = {"flags_run": _l("flag run"), "import_records": _l("record import"), "batch_apply": _l("batch apply"),
+             "batch_rollback": _l("batch rollback"), "gazetteer_load": _l("gazetteer load")}
 JOB_STATUSES = {"queued": _l("queued"), "running": _l("running"), "done": _l("done"), "failed": _l("failed")}
 # The figures of the jobs' reports (import, flag run, batch apply, gazetteer load), as the result page names them.
 RESULT_LABELS = {

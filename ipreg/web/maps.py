@@ -138,10 +138,10 @@ def overview():
 def overview_data():
     """Records and open flags per new province (within the user's provinces)."""
     scope = current_scope()
-    public = not can("read_flags")  # the anonymous public: registered records only, no flags
-    counts = {row["province_code"]: {"records": row["records"]} if public else
-              {"records": row["records"], "open_flags": row["open_high"] + row["open_medium"] + row["open_low"]}
-              for row in statistics(db.session, scope, public_only=public)["provinces"]}
+    with_flags = can("read_flags")  # the anonymous public: registered records only, no flags
+    counts = {row["province_code"]: {"records": row["records"], "open_flags": row["open_high"] + row["open_medium"]
+                                     + row["open_low"]} if with_flags else {"records": row["records"]}
+              for row in statistics(db.session, scope, public_only=current() is None)["provinces"]}
 
     def href(code: str) -> str | None:
         return url_for("maps.province", vintage="new", code=code) if scope is None or code in scope else None

@@ -16,3 +16,16 @@ def row_id(text: str | None) -> int | None:
         return None
     value = int(text)
     return value if 1 <= value <= MAX_ROW_ID else None
+
+
+def bounded(text: str | None, default: int, low: int, high: int) -> int:
+    """An integer argument (a page, a page size) clamped to [low, high]; ``default`` when not a number."""
+    try:
+        return min(high, max(low, int(text if text is not None else default)))
+    except ValueError:
+        return default
+
+
+def row_ids(values: list[str]) -> list[int]:
+    """The database ids among form or query values (``flag=…`` repeated), others left out."""
+    return [i for i in map(row_id, values) if i is not None]
