@@ -64,9 +64,12 @@ def build_config(instance_dir: Path) -> dict:
         "IPREG_PUBLIC_READ": _env_bool("IPREG_PUBLIC_READ", False),
         "IPREG_ALLOW_FUTURE_EFFECTIVE": _env_bool("IPREG_ALLOW_FUTURE_EFFECTIVE", False),
         "IPREG_RUN_JOBS_INLINE": _env_bool("IPREG_RUN_JOBS_INLINE", False),
+        # A worker renews its job's lease every third of this; a job whose lease ran out had a dead worker.
+        "IPREG_JOB_LEASE_SECONDS": float(os.environ.get("IPREG_JOB_LEASE_SECONDS", 30)),
         "IPREG_LOGIN_MAX_FAILURES": int(os.environ.get("IPREG_LOGIN_MAX_FAILURES", 5)),
         "IPREG_LOGIN_LOCK_SECONDS": int(os.environ.get("IPREG_LOGIN_LOCK_SECONDS", 300)),
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("IPREG_SESSION_SECONDS", 8 * 3600)),
+        "IPREG_API_TOKEN_DAYS": int(os.environ.get("IPREG_API_TOKEN_DAYS", 90)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_bool("IPREG_HTTPS", False),

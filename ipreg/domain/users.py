@@ -24,6 +24,7 @@ PERMISSIONS = {
 }
 PUBLIC_PERMISSIONS = {"read"}
 MIN_PASSWORD = 10
+TOKEN_DAYS = 90  # an API token's life unless the deployment sets another (IPREG_API_TOKEN_DAYS)
 _PROVINCE = re.compile(r"^\d{2}$")
 
 
@@ -106,12 +107,26 @@ def set_role(session: Session, user: User, role: str, provinces, valid_provinces
           after={"role": role, "provinces": codes})
 
 
+def _revoke_tokens(session: Session, user: User) -> None:
+    for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
+        token.revoked_at = utcnow()
+
+
 def disable_user(session: Session, user: User, actor: str | None) -> None:
     user.active = False
     user.auth_epoch += 1
-    for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
-        token.revoked_at = utcnow()
+    _revoke_tokens(session, user)
     audit(session, actor, "user.disable", object_type="user", object_id=user.username)
+
+
+def log_out(session: Session, user: User, remote_addr: str | None = None) -> None:
+    """End the user's sessions on the server, not only in this browser.
+
+    A session lives in a signed cookie: clearing it here does not stop a copy of it. Moving the epoch that
+    every session carries makes every copy, and the user's sessions in other browsers, refused.
+    """
+    user.auth_epoch += 1
+    audit(session, user.username, "auth.logout", remote_addr=remote_addr)
 
 
 def authenticate(session: Session, username: str, password: str, *, max_failures: int, lock_seconds: int,
@@ -150,24 +165,33 @@ def change_password(session: Session, user: User, old: str, new: str) -> None:
     user.password_hash = generate_password_hash(new)
     user.must_change_password = False
     user.auth_epoch += 1  # every other session of this user ends
+    _revoke_tokens(session, user)  # a token taken with the old password must not outlive it
     audit(session, user.username, "user.password", object_type="user", object_id=user.username)
 
 
-def issue_token(session: Session, user: User, name: str) -> str:
-    """A new API token; only its hash is stored, the token is shown once."""
+def issue_token(session: Session, user: User, name: str, days: int = TOKEN_DAYS) -> str:
+    """A new API token valid for ``days``; only its hash is stored, the token is shown once.
+
+    A token that never expires is a password that is never changed: a copy left in a script or a log works
+    for ever. Every token ends, and a password change revokes them all.
+    """
+    if not 1 <= days <= 3650:
+        raise IpregError(N_("An API token lives from 1 to 3,650 days."))
     token = "ipr_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, name=name[:80] or "token",
-                         token_hash=hashlib.sha256(token.encode()).hexdigest(), created_at=utcnow()))
-    audit(session, user.username, "token.create", object_type="user", object_id=user.username, after={"name": name})
+    now = utcnow()
+    session.add(ApiToken(user_id=user.id, name=name[:80] or "token", token_hash=hashlib.sha256(token.encode()).hexdigest(),
+                         created_at=now, expires_at=now + timedelta(days=days)))
+    audit(session, user.username, "token.create", object_type="user", object_id=user.username,
+          after={"name": name, "days": days})
     return token
 
 
 def user_for_token(session: Session, token: str) -> User | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hashlib.sha256(token.encode()).hexdigest(),
                                                 ApiToken.revoked_at.is_(None)))
-    if row is None or not row.user.active:
-        return None
     now = utcnow()
+    if row is None or not row.user.active or row.expires_at <= now:
+        return None
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=10):
         row.last_used_at = now  # written at most every ten minutes: reads stay reads
     return row.user

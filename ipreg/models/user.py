@@ -51,6 +51,7 @@ class ApiToken(Base):
     name = sa.Column(sa.String(80), nullable=False)
     token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
     created_at = sa.Column(sa.DateTime, nullable=False)
+    expires_at = sa.Column(sa.DateTime, nullable=False)
     revoked_at = sa.Column(sa.DateTime)
     last_used_at = sa.Column(sa.DateTime)
 

@@ -9,8 +9,9 @@ from flask_login import login_user, logout_user
 from sqlalchemy import select
 
 from ..domain.errors import IpregError
+from ..domain.history import utcnow
 from ..domain.audit import audit
-from ..domain.users import authenticate, change_password, issue_token, revoke_token
+from ..domain.users import authenticate, change_password, issue_token, log_out, revoke_token
 from ..extensions import db
 from ..models import ApiToken
 from .errors import translate_error
@@ -54,6 +55,10 @@ def login():
 @bp.post("/logout")
 @requires(PUBLIC)
 def logout():
+    user = current()
+    if user is not None:  # a copy of this session's cookie must not work after this
+        log_out(db.session, user, request.remote_addr)
+        db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -94,7 +99,8 @@ def password():
             return render_template("auth/password.html"), 400
         db.session.commit()
         login_user(user)  # this session continues with the new epoch; all others end
-        flash(_("Password changed. Other sessions of this account have been logged out."), "info")
+        flash(_("Password changed. Other sessions of this account have been logged out and its API tokens "
+                "revoked."), "info")
         return redirect(url_for("main.index"))
     return render_template("auth/password.html")
 
@@ -111,7 +117,8 @@ def tokens():
             revoke_token(db.session, row_id(request.form["revoke"]), user)
             flash(_("Token revoked."), "info")
         else:
-            new_token = issue_token(db.session, user, request.form.get("name", "").strip() or "token")
+            new_token = issue_token(db.session, user, request.form.get("name", "").strip() or "token",
+                                    days=current_app.config["IPREG_API_TOKEN_DAYS"])
         db.session.commit()
     rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)).all()
-    return render_template("auth/tokens.html", tokens=rows, new_token=new_token)
+    return render_template("auth/tokens.html", tokens=rows, new_token=new_token, now=utcnow())

@@ -191,3 +191,71 @@ def test_behind_a_proxy_the_audit_log_has_the_clients_address(tmp_path):
     with app.app_context():
         denied = db.session.query(AuditEntry).filter_by(action="http.denied").one()
     assert denied.remote_addr == "203.0.113.7"
+
+
+def test_a_session_cookie_replayed_after_log_out_is_refused(app):
+    """Log-out ends the session on the server: a copy of the cookie, from another address, is refused."""
+    make_user(app, "clerk", "ip_officer")
+    client = app.test_client()
+    login(client, "clerk")
+    stolen = client.get_cookie("session").value
+    assert client.post("/logout", data={"csrf_token": csrf_token(client, "/records/")}).status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    response = thief.get("/records/", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert thief.get("/api/v1/records").status_code == 401
+    login(client, "clerk")  # logging in again works, with a new session
+    assert client.get("/records/").status_code == 200
+    from ipreg.extensions import db
+    from ipreg.models import AuditEntry
+
+    with app.app_context():
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "auth.logout")).actor == "clerk"
+
+
+def test_a_password_change_revokes_api_tokens(app):
+    from ipreg.domain.users import get_user, issue_token
+    from ipreg.extensions import db
+
+    make_user(app, "clerk", "ip_officer")
+    with app.app_context():
+        token = issue_token(db.session, get_user(db.session, "clerk"), "script")
+        db.session.commit()
+    bearer = {"Authorization": f"Bearer {token}"}
+    api = app.test_client()
+    assert api.get("/api/v1/records", headers=bearer).status_code == 200
+    client = app.test_client()
+    login(client, "clerk")
+    client.post("/account/password", data={"csrf_token": csrf_token(client, "/account/password"), "old": PASSWORD,
+                                           "new": "another long passphrase", "confirm": "another long passphrase"})
+    refused = api.get("/api/v1/records", headers=bearer)
+    assert refused.status_code == 401 and "expired or revoked" in refused.get_json()["error"]
+
+
+def test_api_tokens_expire(app):
+    from datetime import timedelta
+
+    from ipreg.domain.history import utcnow
+    from ipreg.domain.users import get_user, issue_token
+    from ipreg.extensions import db
+    from ipreg.models import ApiToken
+
+    app.config["IPREG_API_TOKEN_DAYS"] = 7
+    make_user(app, "clerk", "ip_officer")
+    client = app.test_client()
+    login(client, "clerk")
+    page = client.post("/account/tokens", data={"csrf_token": csrf_token(client, "/account/tokens"), "name": "ci"})
+    token = re.search(r"<code>(ipr_[^<]+)</code>", page.get_data(as_text=True)).group(1)
+    with app.app_context():
+        row = db.session.scalar(select(ApiToken).where(ApiToken.name == "ci"))
+        assert timedelta(days=6, hours=23) < row.expires_at - row.created_at <= timedelta(days=7)
+        old = issue_token(db.session, get_user(db.session, "clerk"), "old")  # the domain's default: 90 days
+        db.session.flush()
+        aged = db.session.scalar(select(ApiToken).where(ApiToken.name == "old"))
+        assert aged.expires_at - aged.created_at == timedelta(days=90)
+        aged.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert client.get("/api/v1/records", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert client.get("/api/v1/records", headers={"Authorization": f"Bearer {old}"}).status_code == 401
+    assert "expired" in client.get("/account/tokens?lang=en").get_data(as_text=True)
