@@ -18,12 +18,13 @@ import shapely
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..models import AdminUnit, GazetteerLoad, Succession
+from ..models import AdminUnit, GazetteerLoad, Succession, UnitSpan
 from ..spatial.io import data_file, file_fingerprint, layer_specs, read_layer
 from ..spatial.overlay import pair_shares, projected_by_code
 from . import crosswalk
 from .audit import audit
 from .errors import IpregError, N_
+from .history_load import history_dir, history_fingerprint, replace_history
 from .reform import DISTRICT_ABOLITION, OLD_VALID_TO, PROVINCE_RESOLUTION, REFORM_DATE
 from .text import fold, slug
 
@@ -103,6 +104,8 @@ def load_gazetteer(session: Session, geodata_dir: Path, progress: Progress = lam
     else:
         report.unchanged.append("geometry")
 
+    _load_history(session, geodata_dir, report, progress, force)
+
     if nso_print and (units_changed or _last_fingerprint(session, "nso") != nso_print):
         progress(N_("Importing the statistics office conversion table"))
         report.skipped_rows = import_nso_table(session, nso_path, fingerprint=nso_print)
@@ -115,6 +118,22 @@ def load_gazetteer(session: Session, geodata_dir: Path, progress: Progress = lam
               after={"changed": report.changed, "counts": report.counts, "missing": report.missing_layers})
     session.commit()
     return report
+
+
+def _load_history(session: Session, geodata_dir: Path, report: LoadReport, progress: Progress, force: bool) -> None:
+    """The dated units since 2004, reloaded only when the history files change."""
+    path = history_dir(geodata_dir)
+    if path is None:
+        report.missing_layers.append("history")
+        return
+    fingerprint = _combine(LOADER_VERSION, history_fingerprint(path))
+    if not force and _last_fingerprint(session, "history") == fingerprint:
+        report.unchanged.append("history")
+        return
+    progress(N_("Reading the dated unit lists since 2004"))
+    summary = replace_history(session, path)
+    session.add(GazetteerLoad(kind="history", fingerprint=fingerprint, loaded_at=_now(), summary=summary))
+    report.changed.append("history")
 
 
 def import_nso_table(session: Session, path: Path, fingerprint: str | None = None) -> list[dict]:
@@ -140,6 +159,7 @@ def unit_counts(session: Session) -> dict:
                                      .where(Succession.source == "vau")) or 0
     counts["nso_links"] = session.scalar(select(func.count()).select_from(Succession)
                                          .where(Succession.source == "nso")) or 0
+    counts["history_spans"] = session.scalar(select(func.count()).select_from(UnitSpan)) or 0
     return counts
 
 

@@ -69,6 +69,51 @@ class Succession(Base):
     note = sa.Column(sa.Text)
 
 
+class UnitSpan(Base):
+    """A unit as it stood between two dates from 2004-08-31 to 2025-06-30, and the 2025-06-30 unit it leads to.
+
+    One row per (level, code, name, parent) span of the statistics office's dated lists: a code is not an
+    identity, so Xã Nghĩa Hồ 07585 (2004–2019) and every later unit of that code are separate spans.
+    ``succ_code`` names the old-vintage unit (2025-06-30) it leads to, found by ``method`` (``same_code``,
+    ``alias``, ``heuristic_*``, ``districts`` for a province …); ``unresolved`` spans have none, by design:
+    the officer is asked, nothing is invented.
+    """
+
+    __tablename__ = "unit_span"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    level = sa.Column(sa.String(10), nullable=False)
+    code = sa.Column(sa.String(8), nullable=False, index=True)
+    name = sa.Column(sa.String(160), nullable=False)
+    name_folded = sa.Column(sa.String(160), nullable=False, index=True)
+    parent_code = sa.Column(sa.String(8))
+    parent_name = sa.Column(sa.String(160))
+    province_code = sa.Column(sa.String(2), nullable=False)
+    province_name = sa.Column(sa.String(160), nullable=False)
+    valid_from = sa.Column(sa.Date, nullable=False)
+    valid_to = sa.Column(sa.Date, nullable=False)
+    succ_code = sa.Column(sa.String(8))
+    method = sa.Column(sa.String(40), nullable=False)
+
+
+class UnitEvent(Base):
+    """One change between two consecutive dated lists (added, removed, renamed, moved), with its acts."""
+
+    __tablename__ = "unit_event"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    level = sa.Column(sa.String(10), nullable=False)
+    day = sa.Column(sa.Date, nullable=False)
+    code = sa.Column(sa.String(8), nullable=False, index=True)
+    event = sa.Column(sa.String(20), nullable=False)
+    old_name = sa.Column(sa.String(160))
+    old_parent = sa.Column(sa.String(160))
+    new_name = sa.Column(sa.String(160))
+    new_parent = sa.Column(sa.String(160))
+    province = sa.Column(sa.String(160))
+    acts = sa.Column(sa.Text)
+
+
 class GazetteerLoad(Base):
     """A completed gazetteer load; its fingerprint makes ``ipreg init`` idempotent."""
 
