@@ -32,7 +32,7 @@ def test_worker_runs_queued_jobs_and_records_the_result(loaded):
         assert done.status == "done" and done.result["opened"] > 0 and done.percent == 100
         assert failed.status == "failed" and "999" in failed.message
         assert db.session.scalar(select(Flag.id).limit(1)) is not None
-        assert claim_next(db.engine) is None  # nothing left, nothing claimed twice
+        assert claim_next(db.engine, "t", 30) is None  # nothing left, nothing claimed twice
 
 
 def test_only_one_worker_claims_a_job(loaded):
@@ -49,7 +49,7 @@ def test_only_one_worker_claims_a_job(loaded):
     claimed, lock = [], threading.Lock()
 
     def worker():
-        while (job := claim_next(engine)) is not None:
+        while (job := claim_next(engine, "t", 30)) is not None:
             with lock:
                 claimed.append(job)
 
@@ -125,7 +125,7 @@ def test_a_progress_update_skipped_under_a_lock_leaves_connections_waiting_norma
     import pytest
 
     from ipreg.database import BUSY_TIMEOUT_MS
-    from ipreg.domain.jobs import Progress, enqueue
+    from ipreg.domain.jobs import JobRun, enqueue
     from ipreg.extensions import db
 
     with loaded.app_context():
@@ -136,7 +136,7 @@ def test_a_progress_update_skipped_under_a_lock_leaves_connections_waiting_norma
         holder = db.engine.raw_connection()
         holder.execute("BEGIN IMMEDIATE")  # the job's own write transaction
         try:
-            Progress(db.engine, job_id)(1, 2, "evaluating the rules")  # skipped, not waited for
+            JobRun(db.engine, job_id, "t", 0, 30)(1, 2, "evaluating the rules")  # skipped, not waited for
         finally:
             holder.rollback()
             holder.close()

@@ -1,38 +1,40 @@
-"""``ipreg serve`` (gunicorn and a job worker), ``ipreg worker``, ``ipreg jobs``, ``ipreg backup``."""
+"""``ipreg serve`` (gunicorn and a supervised job worker), ``ipreg worker``, ``ipreg jobs``, ``ipreg backup``."""
 from __future__ import annotations
 
 import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 import click
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from ..domain.errors import N_, IpregError
 from ..domain.job_handlers import HANDLERS
-from ..domain.jobs import claim_next, job_dict, run_job, sqlite_checkpoint
+from ..domain import jobs as job_domain
+from ..domain.jobs import claim_next, current, job_dict, owner_id, run_job, sqlite_checkpoint
 from ..extensions import db
-from ..models import Job
 from .common import domain_errors, echo_json, json_option
 
 
-def work(engine, once: bool = False, idle: float = 1.0) -> int:
+def work(engine, *, owner: str, lease_seconds: float, once: bool = False, idle: float = 1.0) -> int:
     """Run queued jobs one after another; return how many ran."""
     ran = 0
     while True:
         try:
-            job_id = claim_next(engine)
+            job_id = claim_next(engine, owner, lease_seconds)
             if job_id is None:
                 if once:
                     return ran
                 time.sleep(idle)
                 continue
-            job = run_job(engine, job_id, HANDLERS)
+            job = run_job(engine, job_id, HANDLERS, owner=owner, lease_seconds=lease_seconds)
             sqlite_checkpoint(engine)
         except OperationalError as exc:  # a database busy or restarting must not end the worker
             click.echo(f"worker: {exc.orig or exc}; trying again", err=True)
@@ -48,12 +50,54 @@ def work(engine, once: bool = False, idle: float = 1.0) -> int:
               help="Lower the worker's CPU priority by this much, so that web requests come first.")
 @with_appcontext
 def worker_command(once: bool, nice: int) -> None:
-    """Run background jobs (flag runs, imports, batch applies, gazetteer loads)."""
+    """Run background jobs (flag runs, imports, batch previews and applies, gazetteer loads)."""
     if nice and hasattr(os, "nice"):
         os.nice(nice)  # long jobs yield the CPU to the officers' requests (their p99 stays near p50)
-    count = work(db.engine, once=once)
+    count = work(db.engine, owner=owner_id(), lease_seconds=current_app.config["IPREG_JOB_LEASE_SECONDS"],
+                 once=once)
     if once:
         click.echo(f"{count} jobs run.")
+
+
+def supervise(start: Callable[[], subprocess.Popen], stop: threading.Event, *, first_delay: float = 1.0,
+              max_delay: float = 60.0, healthy_after: float = 60.0, poll: float = 0.5,
+              log: Callable[[str], None] = lambda line: click.echo(line, err=True)) -> int:
+    """Keep one child process running until ``stop`` is set; return how many times it was restarted.
+
+    A child that dies is started again after a delay that doubles while it keeps dying quickly (a worker
+    that cannot reach its database must not spin), and starts again from ``first_delay`` once a child has
+    lived ``healthy_after`` seconds. The jobs the dead child held end when their leases expire.
+    """
+    delay, restarts = first_delay, 0
+    child, born = start(), time.monotonic()
+    try:
+        while not stop.wait(poll):
+            code = child.poll()
+            if code is None:
+                continue
+            if time.monotonic() - born >= healthy_after:
+                delay = first_delay
+            log(f"job worker (pid {child.pid}) stopped with exit code {code}; starting another in {delay:g} s")
+            if stop.wait(delay):
+                break
+            child, born = start(), time.monotonic()
+            restarts += 1
+            log(f"job worker restarted (pid {child.pid})")
+            delay = min(delay * 2, max_delay)
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+    return restarts
+
+
+def start_worker() -> subprocess.Popen:
+    """A separate process, not a fork: gunicorn's workers must not inherit it."""
+    return subprocess.Popen([sys.executable, "-c", "from ipreg.cli import main; main(['worker'])"])
 
 
 @click.command("serve")
@@ -82,17 +126,19 @@ def serve_command(host: str, port: int, workers: int | None, threads: int, no_wo
         def load(self):
             return create_app()
 
-    helper = None
-    if not no_worker:  # a separate process, not a fork: gunicorn's workers must not inherit it
-        helper = subprocess.Popen([sys.executable, "-c", "from ipreg.cli import main; main(['worker'])"])
+    stop, supervisor = threading.Event(), None
+    if not no_worker:
+        supervisor = threading.Thread(target=supervise, args=(start_worker, stop), name="job-worker-supervisor",
+                                      daemon=True)
+        supervisor.start()
     click.echo(f"ipreg on http://{host}:{port} ({workers} workers × {threads} threads"
-               f"{', with a job worker' if helper else ''})")
+               f"{', with a supervised job worker' if supervisor else ''})")
     try:
         Server().run()
     finally:
-        if helper is not None:
-            helper.terminate()
-            helper.wait(timeout=10)
+        stop.set()
+        if supervisor is not None:
+            supervisor.join(timeout=15)
 
 
 @click.group("jobs", cls=AppGroup)
@@ -103,7 +149,7 @@ def jobs() -> None:
 @jobs.command("list")
 @json_option
 def list_jobs(as_json: bool) -> None:
-    rows = [job_dict(j) for j in db.session.scalars(select(Job).order_by(Job.id.desc()).limit(50))]
+    rows = [job_dict(j) for j in job_domain.list_jobs(db.session, 50)]
     if as_json:
         echo_json(rows)
         return
@@ -117,15 +163,18 @@ def list_jobs(as_json: bool) -> None:
 @click.option("--interval", default=1.0, show_default=True, type=float, help="Seconds between looks.")
 @domain_errors
 def watch_job(job_id: int, interval: float) -> None:
-    """Follow one job with a progress bar until it has finished (exit 1 if it failed)."""
-    job = db.session.get(Job, job_id)
+    """Follow one job with a progress bar until it has finished (exit 1 if it failed).
+
+    A job whose worker died ends when its lease expires, and the watch with it.
+    """
+    job = current(db.session, job_id)
     if job is None:
         raise IpregError(N_("No job %(id)s."), id=job_id)
     with click.progressbar(length=100, label=f"job {job_id} {job.kind}", show_percent=True) as bar:
         shown = 0
         while True:
             db.session.expire_all()
-            job = db.session.get(Job, job_id)
+            job = current(db.session, job_id)
             bar.update(job.percent - shown)
             shown = job.percent
             if job.status in ("done", "failed"):

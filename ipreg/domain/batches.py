@@ -30,6 +30,7 @@ from .recordals import PartyChange, record_party_changes
 from .records import refresh_derived_many
 from .review import PARTY_RULES
 
+Finish = Callable[[dict], None]
 STATUS_WORDS = {"previewed": N_("previewed"), "applied": N_("applied"), "rolled_back": N_("rolled back")}
 FLAG_COLUMNS = ("status", "reason_vi", "reason_en", "suggested", "candidates", "evidence", "closed_at",
                 "closed_reason", "decision", "assignee_id", "fingerprint", "severity", "version", "updated_at")
@@ -52,25 +53,31 @@ def _flags_answered(session: Session, changes: list[RowChange]) -> dict[tuple[in
 
 
 def preview(session: Session, data: bytes, filename: str, *, actor: str | None, max_rows: int,
-            max_cell_chars: int, max_bytes: int | None, allow_future: bool = False, store: bool = True) -> dict:
-    """Validate every row; when all are valid, keep the batch as previewed. Returns the report."""
+            max_cell_chars: int, max_bytes: int | None, allow_future: bool = False, store: bool = True,
+            finish: Finish | None = None, translatable: bool = False) -> dict:
+    """Validate every row; when all are valid, keep the batch as previewed. Returns the report.
+
+    ``translatable`` keeps each problem's msgid and params (a job's stored report, shown later in the
+    reader's language). ``finish(report)`` (a job's) is called just before the batch's commit, so that the job that previewed
+    the batch is done in the same transaction that created it.
+    """
     report = {"batch": None, "changed": 0, "errors": [], "warnings": [], "changes": [], "file_hash": file_hash(data)}
     try:
         table = read_reassignment(data, filename, max_rows=max_rows, max_cell_chars=max_cell_chars,
                                   max_bytes=max_bytes)
     except IpregError as exc:
-        report["errors"] = [file_problem(exc).as_dict()]
+        report["errors"] = [file_problem(exc).as_dict(translatable)]
         return report
     gaz = get_gazetteer(session)
     changes, problems = validate_rows(session, gaz, table, today=date.today(), allow_future=allow_future)
-    report["errors"] = [p.as_dict() for p in problems if p.severity == "error"]
-    report["warnings"] = [p.as_dict() for p in problems if p.severity == "warning"]
+    report["errors"] = [p.as_dict(translatable) for p in problems if p.severity == "error"]
+    report["warnings"] = [p.as_dict(translatable) for p in problems if p.severity == "warning"]
     applied = session.scalar(select(Batch.id).where(Batch.file_hash == report["file_hash"],
                                                     Batch.applied_at.is_not(None)))
     if applied:
         report["errors"].insert(0, Problem(None, None, filename, N_("This file was already applied (batch %(id)d)"),
                                            {"id": applied}, suggestion=N_("A file is applied once: upload a "
-                                                                          "corrected file.")).as_dict())
+                                                                          "corrected file.")).as_dict(translatable))
     answered = _flags_answered(session, changes)
     plan = [{"row": c.line, "registration_id": c.registration_id, "kind": c.kind, "reg_no": c.reg_no,
              "name": c.name, "role": c.role, "expected_version": c.version, "before": c.before, "after": c.after(),
@@ -89,8 +96,10 @@ def preview(session: Session, data: bytes, filename: str, *, actor: str | None, 
     session.flush()
     audit(session, actor, "batch.preview", object_type="batch", object_id=batch.id,
           after={"file_hash": batch.file_hash, "rows": len(table.rows), "changes": len(plan)}, document=filename)
-    session.commit()
     report["batch"] = batch.id
+    if finish:
+        finish(report)
+    session.commit()
     return report
 
 
@@ -112,11 +121,13 @@ def check_ready(batch: Batch, confirm) -> None:
 
 
 def apply(session: Session, batch_id: int, *, confirm: int | None, actor: str | None,
-          fail_after: int | None = None, progress: Callable[[int, int, str], None] | None = None) -> dict:
+          fail_after: int | None = None, progress: Callable[[int, int, str], None] | None = None,
+          finish: Finish | None = None) -> dict:
     """Apply a previewed batch in one transaction.
 
     ``fail_after`` is the tests' crash: the first ``fail_after`` changes are written, then the apply fails
-    before its commit, as a killed process would; nothing of it may remain.
+    before its commit, as a killed process would; nothing of it may remain. ``finish(result)`` (a job's)
+    writes the job's end in that same transaction: a kill leaves the batch and its job agreeing.
     """
     begin_write(session)
     batch = get_batch(session, batch_id)
@@ -187,8 +198,11 @@ def apply(session: Session, batch_id: int, *, confirm: int | None, actor: str | 
     audit(session, actor, "batch.apply", object_type="batch", object_id=batch.id,
           after={"changed": len(results), "flags_resolved": len(resolved), "file_hash": batch.file_hash},
           document=batch.filename)
+    result = {"batch": batch.id, "changed": len(results), "flags_resolved": len(resolved), "errors": []}
+    if finish:
+        finish(result)
     session.commit()
-    return {"batch": batch.id, "changed": len(results), "flags_resolved": len(resolved), "errors": []}
+    return result
 
 
 def check_rollback(batch: Batch, reason: str | None) -> str:
@@ -202,8 +216,11 @@ def check_rollback(batch: Batch, reason: str | None) -> str:
     return reason
 
 
-def rollback(session: Session, batch_id: int, *, reason: str, actor: str | None) -> dict:
-    """Undo an applied batch: retract its facts, restore holders/managers and flags, record the rollback."""
+def rollback(session: Session, batch_id: int, *, reason: str, actor: str | None, finish: Finish | None = None) -> dict:
+    """Undo an applied batch: retract its facts, restore holders/managers and flags, record the rollback.
+
+    ``finish(result)`` as for ``apply``: the job's end commits with the rollback.
+    """
     begin_write(session)
     batch = get_batch(session, batch_id)
     reason = check_rollback(batch, reason)
@@ -225,8 +242,11 @@ def rollback(session: Session, batch_id: int, *, reason: str, actor: str | None)
     batch.status, batch.rolled_back_at, batch.rolled_back_by, batch.rollback_reason = "rolled_back", now, actor, reason
     audit(session, actor, "batch.rollback", object_type="batch", object_id=batch.id, before={"status": "applied"},
           after={"status": "rolled_back", "reason": reason}, document=batch.filename)
+    result = {"batch": batch.id, "restored": len(versions_after)}
+    if finish:
+        finish(result)
     session.commit()
-    return {"batch": batch.id, "restored": len(versions_after)}
+    return result
 
 
 def _restore_parties(session: Session, gaz: Gazetteer, batch: Batch, now) -> None:

@@ -35,7 +35,12 @@ class Batch(Base):
 
 
 class Job(Base):
-    """Long work (flag runs, imports, batch applies, gazetteer loads) done by a worker, not a request."""
+    """Long work (flag runs, imports, batch applies, gazetteer loads) done by a worker, not a request.
+
+    A running job is leased: ``lease_owner`` (the worker) renews ``lease_expires_at`` while it works, so a job
+    whose worker died is seen as dead once its lease has expired. ``written_at`` is set in the same
+    transaction as the job's data, so whoever finds a dead job knows whether any of its work was saved.
+    """
 
     __tablename__ = "job"
 
@@ -51,6 +56,10 @@ class Job(Base):
     created_at = sa.Column(sa.DateTime, nullable=False)
     started_at = sa.Column(sa.DateTime)
     finished_at = sa.Column(sa.DateTime)
+    lease_owner = sa.Column(sa.String(80))
+    lease_expires_at = sa.Column(sa.DateTime)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
+    written_at = sa.Column(sa.DateTime)
 
     @property
     def percent(self) -> int:

@@ -4,19 +4,17 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
-
 from ..domain.errors import N_, NotFound
-from ..domain.history import utcnow
 from ..domain.job_handlers import HANDLERS
-from ..domain.jobs import enqueue, job_dict, run_job
+from ..domain.jobs import claim_next, current, enqueue, job_dict, list_jobs, owner_id, run_job
 from ..extensions import db
 from ..models import Job
 from .errors import translate_message
 from .security import actor_name, requires
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-JOB_KINDS = {"flags_run": _l("flag run"), "import_records": _l("record import"), "batch_apply": _l("batch apply"),
+JOB_KINDS = {"flags_run": _l("flag run"), "import_records": _l("record import"),
+             "batch_preview": _l("batch preview"), "batch_apply": _l("batch apply"),
              "batch_rollback": _l("batch rollback"), "gazetteer_load": _l("gazetteer load")}
 JOB_STATUSES = {"queued": _l("queued"), "running": _l("running"), "done": _l("done"), "failed": _l("failed")}
 # The figures of the jobs' reports (import, flag run, batch apply, gazetteer load), as the result page names them.
@@ -35,7 +33,7 @@ HIDDEN_RESULT_KEYS = ("trace", "changes", "by_rule", "msgid", "params", "error")
 def job_message(job: Job) -> str:
     """The job's progress or failure message in the interface language (stored as English msgids)."""
     result = job.result or {}
-    if job.status == "failed" and result.get("msgid"):
+    if result.get("msgid") and (job.status == "failed" or result.get("dead")):
         return translate_message(result["msgid"], result.get("params"))
     return _(job.message) if job.message else ""
 
@@ -60,9 +58,9 @@ def start_job(kind: str, params: dict) -> Job:
     job = enqueue(db.session, kind, params, actor_name())
     db.session.commit()
     if current_app.config["IPREG_RUN_JOBS_INLINE"]:
-        db.session.execute(update(Job).where(Job.id == job.id).values(status="running", started_at=utcnow()))
-        db.session.commit()
-        run_job(db.engine, job.id, HANDLERS)
+        lease, owner = current_app.config["IPREG_JOB_LEASE_SECONDS"], owner_id("inline")
+        if claim_next(db.engine, owner, lease, job_id=job.id) is not None:
+            run_job(db.engine, job.id, HANDLERS, owner=owner, lease_seconds=lease)
         db.session.expire_all()
     return job
 
@@ -72,7 +70,7 @@ def redirect_to(job: Job):
 
 
 def _job(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
+    job = current(db.session, job_id)  # a job whose worker died is ended here, and shown as such
     if job is None:
         raise NotFound(N_("No job %(id)s."), id=job_id)
     return job
@@ -81,8 +79,7 @@ def _job(job_id: int) -> Job:
 @bp.get("/")
 @requires("jobs")
 def index():
-    jobs = db.session.scalars(select(Job).order_by(Job.id.desc()).limit(100)).all()
-    return render_template("jobs/index.html", jobs=jobs)
+    return render_template("jobs/index.html", jobs=list_jobs(db.session, 100))
 
 
 @bp.get("/<int:job_id>")
