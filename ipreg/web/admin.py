@@ -19,6 +19,7 @@ from ..importers.tabular import sniff
 from ..models import AuditEntry, GazetteerLoad, User
 from ..models.user import ROLES
 from .jobs import redirect_to, start_job
+from .params import MAX_PAGE, bounded
 from .security import actor_name, requires
 from .uploads import spreadsheet_upload
 
@@ -156,10 +157,7 @@ def users():
 @bp.get("/audit")
 @requires("audit")
 def audit_log():
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = bounded(request.args.get("page"), 1, 1, MAX_PAGE)
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(100).offset((page - 1) * 100)
     if request.args.get("action"):
         stmt = stmt.where(AuditEntry.action.startswith(request.args["action"][:60]))

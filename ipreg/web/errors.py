@@ -1,7 +1,7 @@
 """Errors as 4xx pages for people and JSON for the API; domain errors never become a 500."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,25 +38,32 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status: int, message: str, details=None):
+def error_response(status: int, message: str, details=None, headers=None) -> Response:
+    """The one shape of every refusal and error: a JSON body under /api/ (or when asked for), else a page."""
     if wants_json():
         body = {"error": message}
         if details is not None:
             body["details"] = details
-        return jsonify(body), status
-    return render_template("errors/error.html", status=status, message=message, details=details), status
+        response = jsonify(body)
+    else:
+        response = make_response(render_template("errors/error.html", status=status, message=message,
+                                                 details=details))
+    response.status_code = status
+    response.headers.extend(headers or {})
+    return response
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(IpregError)
     def domain_error(exc: IpregError):
+        from .security import actor_name, as_missing  # noqa: PLC0415
+
         db.session.rollback()
         if exc.status == 403:  # a record of another province: denied, and audited like any denial
-            from .security import actor_name  # noqa: PLC0415
-
             audit(db.session, actor_name(), "http.denied", object_type="route", object_id=request.path[:80],
                   outcome="denied", remote_addr=request.remote_addr, after={"reason": exc.message})
             db.session.commit()
+            exc = as_missing(exc)
         return error_response(exc.status, translate_error(exc), exc.details)
 
     @app.errorhandler(StaleDataError)
@@ -80,6 +87,14 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        """Every HTTP status (404, 405, 413, a 500 from a bug, ...) through ``error_response``.
+
+        The exception's own headers (``Allow`` of a 405, ``Retry-After``, ``WWW-Authenticate``) are kept; its
+        English description is replaced by a message in the reader's language.
+        """
+        code = exc.code or 500
+        if code >= 500:
+            db.session.rollback()  # whatever the failed request had begun is not kept
         messages = {
             400: _("The request could not be understood."),
             401: _("Please log in."),
@@ -90,8 +105,9 @@ def register(app: Flask) -> None:
             422: _("Some parameters are not valid."),
             429: _("Too many attempts; please wait."),
         }
+        message = messages.get(code) or (
+            _("Something went wrong on our side; nothing was saved. Please try again later.") if code >= 500
+            else exc.description)
         details = (getattr(exc, "data", None) or {}).get("messages")  # webargs validation errors
-        response = error_response(exc.code or 500, messages.get(exc.code, exc.description), details)
-        if exc.code == 405 and exc.valid_methods:
-            response[0].headers["Allow"] = ", ".join(exc.valid_methods)
-        return response
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+        return error_response(code, message, details, headers)

@@ -5,14 +5,17 @@ integer overflow in SQLite or PostgreSQL.
 """
 from __future__ import annotations
 
+import re
+
 MAX_ROW_ID = 2**31 - 1  # ids are 32-bit integer columns on both databases
 MAX_PAGE = 100_000
+_ASCII_DIGITS = re.compile(r"[0-9]{1,10}")  # str.isdigit() also takes "²", which int() refuses
 
 
 def row_id(text: str | None) -> int | None:
     """A database id from a form or query value; None for anything that cannot be one."""
     text = (text or "").strip()
-    if not text.isdigit() or len(text) > 10:
+    if not _ASCII_DIGITS.fullmatch(text):
         return None
     value = int(text)
     return value if 1 <= value <= MAX_ROW_ID else None

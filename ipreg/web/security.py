@@ -9,14 +9,17 @@ import functools
 import secrets
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
 from ..database import begin_write
 from ..domain.audit import audit
+from ..domain.errors import N_, Forbidden, IpregError, NotFound
 from ..domain.users import permissions, scope_of, user_for_token
 from ..extensions import csrf, db, login_manager
 from ..models import User
+from .errors import error_response
 
 PUBLIC = "public"  # routes anyone may open (log-in page, static files, health)
 
@@ -64,6 +67,27 @@ def _check_object_scope(kwargs: dict) -> None:
         check_visible(db.session, reg, scope)
 
 
+# domain.records.check_visible's refusal of a record outside the user's provinces
+OUT_OF_SCOPE = "Record %(record)s belongs to another province."
+
+
+def as_missing(exc: IpregError) -> IpregError:
+    """A refusal of another province's record (or of its flag), worded exactly as for an id that does not exist.
+
+    A 403, or a message naming the record, would tell a provincial user which ids exist elsewhere; the answer
+    depends only on the id the user sent. Other errors are returned as they are.
+    """
+    if not isinstance(exc, Forbidden) or exc.msgid != OUT_OF_SCOPE:
+        return exc
+    args = request.view_args or {}
+    if "internal_id" in args:
+        return NotFound(N_("No record %(id)s"), id=args["internal_id"])
+    if "reg_no" in args:
+        return NotFound(N_("No %(kind)s record has number %(reg_no)s"), kind=(args.get("kind") or "").upper(),
+                        reg_no=args["reg_no"])
+    return NotFound(N_("No such flag."))  # a flag's id in the URL, a form or a query string
+
+
 def current() -> User | None:
     user = getattr(g, "api_user", None) or current_user
     return user if getattr(user, "is_authenticated", False) else None
@@ -82,8 +106,12 @@ def actor_name() -> str | None:
     return user.username if user else None
 
 
-def deny(status: int | None = None):
-    """Refuse the request (401 for anonymous, 403 otherwise) and write it to the audit log."""
+def deny(status: int | None = None, message: str | None = None):
+    """Refuse the request (401 for anonymous, 403 otherwise) and write it to the audit log.
+
+    ``message`` says what to do about it (log in, create a token, change the password) in the reader's
+    language; without one, the status's own message is shown.
+    """
     user = current()
     code = status or (403 if user else 401)
     audit(db.session, user.username if user else None, "http.denied", object_type="route",
@@ -92,7 +120,12 @@ def deny(status: int | None = None):
     db.session.commit()
     if code == 401 and not request.path.startswith("/api/") and request.method == "GET":
         abort(redirect(url_for("auth.login", next=request.full_path)))
-    abort(code)
+    if message is None and code == 401 and request.path.startswith("/api/"):
+        message = _("Send an API token as “Authorization: Bearer TOKEN” (create one under API tokens in your "
+                    "account), or log in.")
+    if message is None:
+        abort(code)
+    abort(error_response(code, message))
 
 
 def _load_user(session_id: str) -> User | None:
@@ -111,8 +144,9 @@ def _token_user() -> None:
     header = request.headers.get("Authorization", "")
     if request.path.startswith("/api/") and header.startswith("Bearer "):
         user = user_for_token(db.session, header[7:].strip())
-        if user is None:
-            deny(401)  # an unknown or revoked token: refused and audited
+        if user is None:  # refused and audited
+            deny(401, _("This API token is unknown, expired or revoked. Create a new one under API tokens in "
+                        "your account."))
         g.api_user = user
         if db.session.dirty:
             try:
@@ -126,7 +160,8 @@ def _api_writes_need_a_token() -> None:
     """The JSON API accepts writes only with a token: a browser session cannot be ridden (CSRF)."""
     if request.path.startswith("/api/") and request.method not in ("GET", "HEAD", "OPTIONS") \
             and getattr(g, "api_user", None) is None:
-        deny(401)
+        deny(401, _("Changes through the API need an API token, sent as “Authorization: Bearer TOKEN”; "
+                    "a browser session is not enough."))
 
 
 PASSWORD_FIRST_ENDPOINTS = {"auth.password", "auth.logout", "auth.language", "static"}
@@ -138,7 +173,7 @@ def _password_first() -> None:
             and current_user.must_change_password and request.endpoint not in PASSWORD_FIRST_ENDPOINTS:
         if request.method == "GET":
             abort(redirect(url_for("auth.password")))
-        deny(403)
+        deny(403, _("Change your one-time password first."))
 
 
 def _headers(response):

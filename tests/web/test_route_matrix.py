@@ -5,10 +5,10 @@ a route without a declaration fails the test, so no route is left unclassified.
 """
 import re
 
-import pytest
 from flask import Flask
 
-from conftest import PASSWORD, login, make_user
+from conftest import PASSWORD, login
+from matrix_world import clients, world  # noqa: F401 - a fixture
 
 # Routes that need no permission by design, and why.
 EXEMPT = {
@@ -26,51 +26,6 @@ def permission_of(app: Flask, endpoint: str, method: str) -> str | None:
         handler = getattr(view.view_class, method.lower(), None)
         return getattr(handler, "ipreg_permission", None)
     return getattr(view, "ipreg_permission", None)
-
-
-@pytest.fixture
-def world(loaded):
-    """The sample records, flags, a batch, and one user (and API token) per role."""
-    from sqlalchemy import select
-
-    from ipreg.domain import batches
-    from ipreg.domain.flags import run_registry
-    from ipreg.domain.users import get_user, issue_token
-    from ipreg.extensions import db
-    from ipreg.models import Flag, Registration
-
-    make_user(loaded, "admin1", "admin")
-    make_user(loaded, "officer1", "ip_officer")
-    make_user(loaded, "staff.qn", "provincial_staff", ["22"])
-    make_user(loaded, "staff.hy", "provincial_staff", ["33"])
-    with loaded.app_context():
-        run_registry(db.session)
-        reg = db.session.scalar(select(Registration).where(Registration.reg_no == "00041"))
-        flag = db.session.scalar(select(Flag).where(Flag.registration_id == reg.id))
-        header = "kind,reg_no,role,new_party,new_party_kind,new_party_unit,decision_no,decision_date,effective_date\n"
-        row = "GI,00041,manager,Ủy ban nhân dân tỉnh Quảng Ninh,province_pc,22,1/QĐ,2025-07-20,2025-07-20\n"
-        batch = batches.preview(db.session, (header + row).encode(), "m.csv", actor="admin1", max_rows=10,
-                                max_cell_chars=500, max_bytes=None)["batch"]
-        from ipreg.domain.jobs import enqueue
-
-        job = enqueue(db.session, "flags_run", {}, "admin1").id
-        tokens = {role: issue_token(db.session, get_user(db.session, name), "matrix")
-                  for role, name in (("admin", "admin1"), ("ip_officer", "officer1"), ("staff_same", "staff.qn"),
-                                     ("staff_other", "staff.hy"))}
-        db.session.commit()
-        values = {"internal_id": reg.internal_id, "kind": "GI", "reg_no": "00041", "flag_id": flag.id,
-                  "batch_id": batch, "job_id": job, "vintage": "old", "code": "22", "fmt": "csv", "sha256": "0" * 64}
-    return loaded, values, tokens
-
-
-def clients(app):
-    out = {"anonymous": app.test_client()}
-    for role, name in (("admin", "admin1"), ("ip_officer", "officer1"), ("staff_same", "staff.qn"),
-                       ("staff_other", "staff.hy")):
-        client = app.test_client()
-        login(client, name)
-        out[role] = client
-    return out
 
 
 def expected_allowed(app, role: str, permission: str) -> bool:
@@ -155,7 +110,7 @@ def test_denied_requests_are_audited(world):
     app, values, _ = world
     staff = app.test_client()
     login(staff, "staff.hy")
-    assert staff.get(f"/records/{values['internal_id']}").status_code == 403
+    assert staff.get(f"/records/{values['internal_id']}").status_code == 404  # as if it did not exist
     assert staff.get("/admin/batches").status_code == 403
     anonymous = app.test_client()
     assert anonymous.get("/api/v1/records").status_code == 401
