@@ -51,3 +51,43 @@ def test_bad_polygons_are_refused(officer):
                                                                     [105, 21]]]}).encode())
     assert stale.status_code == 409
     assert officer.get("/api/v1/records/GI/00005").get_json()["history"][-1]["role"] != "polygon"
+
+
+def test_hostile_polygons_are_refused_before_shapely(officer):
+    """Nesting that exhausts recursion, infinite or NaN coordinates, degrees out of range: 400, nothing kept."""
+    record = officer.get("/api/v1/records/GI/00005").get_json()
+    officer.get("/records/?lang=en")  # the messages below in English from now on
+
+    def ring(first):
+        return '{"type":"Polygon","coordinates":[[[%s,21],[105.1,21],[105.1,21.1],[105,21]]]}' % first
+
+    cases = {
+        b"[" * 200_000 + b"]" * 200_000: "nested too deeply",
+        b'{"type":"Feature","geometry":' * 5_000 + b"{}" + b"}" * 5_000: "nested too deeply",
+        ring("1e400").encode(): "not a longitude/latitude",
+        ring("-1e400").encode(): "not a longitude/latitude",
+        ring("NaN").encode(): "not a longitude/latitude",
+        ring("Infinity").encode(): "not a longitude/latitude",
+        ring("500").encode(): "not a longitude/latitude",
+        ring("true").encode(): "malformed",
+        ring('"105"').encode(): "malformed",
+        b'{"type":"Polygon","coordinates":[[[105,21],[105.1,21]]]}': "malformed",
+        b'{"type":"Polygon","coordinates":7}': "malformed",
+        b'{"type":"Polygon"}': "malformed",
+        b'{"type":"FeatureCollection","features":{"a":1}}': "must hold polygons",
+    }
+    for content, words in cases.items():
+        response = upload(officer, record["internal_id"], record["version"], content)
+        assert response.status_code == 400, (content[:60], response.status_code)
+        assert words in response.get_data(as_text=True), (content[:60], response.get_data(as_text=True)[:300])
+    assert officer.get("/api/v1/records/GI/00005").get_json()["history"][-1]["role"] != "polygon"
+
+
+def test_polygon_parts_that_overlap_badly_are_repaired_not_a_500():
+    """Two self-intersecting parts: their union raises a GEOS TopologyException unless each is repaired first."""
+    from ipreg.spatial.polygons import parse_polygon
+
+    bow = [[105, 21], [105.1, 21.1], [105.1, 21], [105, 21.1], [105, 21]]
+    other = [[105, 21], [105.1, 21.1], [105, 21.1], [105.1, 21], [105, 21]]
+    geom = parse_polygon(json.dumps({"type": "MultiPolygon", "coordinates": [[bow], [other]]}).encode())
+    assert geom.is_valid and geom.area > 0
