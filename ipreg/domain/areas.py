@@ -25,6 +25,7 @@ class Entry:
     unit: Unit
     coverage: str = "whole"
     via: tuple[str, ...] = ()
+    note: str | None = None  # the part as written ("xóm 1–17"): the unit is covered only there
 
 
 @dataclass(eq=False)

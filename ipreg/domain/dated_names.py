@@ -159,13 +159,13 @@ def _answer(history: UnitHistory, query: str, day: date, hit: _Hit) -> DatedReso
     path = history.gaz.path(unit)
     notes = list(hit.notes)
     same = unit.code == span.code and short_slug(unit.name) == short_slug(span.name)
-    if span.valid_to < OLD_VALID_TO:
+    if span.valid_to < OLD_VALID_TO and unit.code != span.code:
         notes.append(Message(N_("%(name)s (%(code)s, %(where)s) existed from %(start)s and ceased on %(ceased)s; it "
                                 "became %(path)s (%(succ)s) (%(method)s)"), path=path, succ=unit.code,
                              method=Message(METHOD_WORDS.get(span.method, span.method)), **params))
-    elif not same:
-        notes.append(Message(N_("%(name)s (%(code)s, %(where)s) is %(path)s (%(succ)s) on 2025-06-30"),
-                             path=path, succ=unit.code, **params))
+    elif span.valid_to < OLD_VALID_TO or not same:
+        notes.append(Message(N_("%(name)s (%(code)s, %(where)s, %(start)s to %(end)s) is %(path)s (%(succ)s) on "
+                                "2025-06-30"), path=path, succ=unit.code, **params))
     if not span.on(day) and span.valid_to >= day:
         notes.append(Message(N_("%(name)s bore this name only from %(start)s"), **params))
     message = Message(N_("Matched")) if not notes else Message.join("; ", notes)

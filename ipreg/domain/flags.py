@@ -25,11 +25,12 @@ from .areas import AreaSummary, Entry, summarise
 from .audit import audit
 from .gazetteer import Gazetteer, get_gazetteer
 from .history import utcnow
+from .completeness import completeness_findings, pending_key
 from .rules import Finding, PartyView, area_findings, party_findings
 
 ENGINE = {"by": "engine"}
 # Bump when a rule's output changes for the same inputs, so that a run refreshes every open flag.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 CAUSE_GONE_VI = "Đã tự đóng: nguyên nhân không còn (hồ sơ đã được cập nhật)."
 CAUSE_GONE_EN = "Closed automatically: the cause is gone (the record was updated)."
 CLOSED_BY_ENGINE = f"{CAUSE_GONE_VI} / {CAUSE_GONE_EN}"
@@ -104,9 +105,12 @@ class Evaluator:
             self.area_cache[area_key] = self._wrap(area_findings(self.gaz, self.summary(entries, area_key)), area_key)
         return self.area_cache[area_key]
 
-    def findings(self, holder, manager, entries, area_key: str):
-        return (self.for_party("holder", holder, entries, area_key)
-                + self.for_party("manager", manager, entries, area_key) + self.for_area(entries, area_key))
+    def findings(self, holder, manager, entries, area_key: str, pending: list[dict] | None = None):
+        out = (self.for_party("holder", holder, entries, area_key)
+               + self.for_party("manager", manager, entries, area_key) + self.for_area(entries, area_key))
+        if pending:
+            out += self._wrap(completeness_findings(pending), pending_key(pending))
+        return out
 
 
 def _body(finding: Finding, digest: str, now) -> dict:
@@ -118,14 +122,14 @@ def findings_for(session: Session, gaz: Gazetteer, registration_ids: list[int]) 
     """(registration id, rule, subject) → the finding as the records stand now (words built lazily)."""
     evaluator = Evaluator(gaz)
     out = {}
-    for reg_id, holder, manager, entries, area_key in load_views(session, gaz, registration_ids):
-        for finding, _digest in evaluator.findings(holder, manager, entries, area_key):
+    for reg_id, holder, manager, entries, area_key, pending in load_views(session, gaz, registration_ids):
+        for finding, _digest in evaluator.findings(holder, manager, entries, area_key, pending):
             out[(reg_id, finding.rule, finding.subject)] = finding
     return out
 
 
 def load_views(session: Session, gaz: Gazetteer, registration_ids: list[int] | None = None):
-    """(id, holder view, manager view, entries, area key) for every record, in three bulk queries.
+    """(id, holder view, manager view, entries, area key, pending) for every record, in three bulk queries.
 
     Read through the driver (plain tuples): for a whole registry the ORM's row processing would cost more
     than the rules.
@@ -138,9 +142,9 @@ def load_views(session: Session, gaz: Gazetteer, registration_ids: list[int] | N
             return []
         where = f" WHERE registration_id IN ({', '.join([mark] * len(registration_ids))})"
         params = tuple(registration_ids)
-    rows = conn.exec_driver_sql("SELECT id, holder_id, manager_id FROM registration"
+    rows = conn.exec_driver_sql("SELECT id, holder_id, manager_id, pending FROM registration"
                                 + where.replace("registration_id", "id"), params).all()
-    party_ids = {r[1] for r in rows} | {r[2] for r in rows if r[2]}
+    party_ids = {r[1] for r in rows if r[1]} | {r[2] for r in rows if r[2]}
     parties = {}
     for pid, name, kind, unit_id in session.execute(select(Party.id, Party.name, Party.kind, Party.unit_id)
                                                     .where(Party.id.in_(party_ids))):
@@ -163,9 +167,9 @@ def load_views(session: Session, gaz: Gazetteer, registration_ids: list[int] | N
         keys[reg_id].append(entry[1])
     out = []
     empty: list = []
-    for reg_id, holder_id, manager_id in rows:
+    for reg_id, holder_id, manager_id, pending in rows:
         out.append((reg_id, parties.get(holder_id), parties.get(manager_id), tuple(entries.get(reg_id, empty)),
-                    ";".join(keys.get(reg_id, empty))))
+                    ";".join(keys.get(reg_id, empty)), json.loads(pending) if isinstance(pending, str) else pending))
     return out
 
 
@@ -219,8 +223,8 @@ def run_flags(session: Session, registration_ids: list[int] | None = None, actor
     evaluator = Evaluator(gaz)
     report = RunReport(records=len(views))
     wanted: dict[tuple[int, str, str], tuple[Finding, str]] = {}
-    for n, (reg_id, holder, manager, entries, area_key) in enumerate(views):
-        for item in evaluator.findings(holder, manager, entries, area_key):
+    for n, (reg_id, holder, manager, entries, area_key, pending) in enumerate(views):
+        for item in evaluator.findings(holder, manager, entries, area_key, pending):
             wanted[(reg_id, item[0].rule, item[0].subject)] = item
         if progress and n % 2000 == 0:
             progress(n, len(views))

@@ -246,3 +246,20 @@ class NameIndex:
 def _names_province(part: Part, ancestors: list, slugs: dict) -> bool:
     """A province written as its short name ('Tuyên Quang') matches the province ancestor."""
     return any(a.level == "province" and slugs[a.id] == part.slug for a in ancestors)
+
+
+# Places below a commune, as areas name them: "xóm 1–17, xã Bình Minh", "thôn Đông, thôn Tây, xã X".
+_SUB_COMMUNE = re.compile(r"^(thon|xom|ban|ap|buon|lang|khom|phum|soc|to dan pho|khu pho|to|khu|doi|mot phan)\b")
+
+
+def split_sub_commune(text: str) -> tuple[str | None, str]:
+    """('xóm 1–17', 'xã Bình Minh, huyện …') when hamlets are written before a commune with its type word;
+    else (None, text). The commune is the unit; the hamlets are kept as written."""
+    pieces = [p.strip() for p in _SPLIT.split(text or "")]
+    for n in range(1, len(pieces)):
+        if not all(_SUB_COMMUNE.match(fold(p)) for p in pieces[:n]):
+            break
+        head = parse_part(pieces[n])
+        if head.type and "commune" in _LEVELS_OF_TYPE[head.type]:
+            return ", ".join(pieces[:n]), ", ".join(pieces[n:])
+    return None, text

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..models import AreaEntry, Party, RecordProvince, Registration
 from .areas import Entry, UNCHANGED_EN, UNCHANGED_VI, old_units_of, summarise
-from .errors import N_, Forbidden, NotFound
+from .errors import N_, Forbidden, Message, NotFound
 from .gazetteer import Gazetteer
 from .history import fact_dict, facts_of, state_on
 from .parties import unit_ref
@@ -55,18 +55,20 @@ def entries_from_value(gaz: Gazetteer, value: dict | None) -> tuple[Entry, ...]:
     for item in value.get("units", ()):
         unit = gaz.by_key.get((item["vintage"], item["code"]))
         if unit is not None:
-            out.append(Entry(unit, item.get("coverage", "whole"), tuple(item.get("via") or ())))
+            out.append(Entry(unit, item.get("coverage", "whole"), tuple(item.get("via") or ()), item.get("note")))
     return tuple(out)
 
 
 def area_value(entries: tuple[Entry, ...], vintage: date | None) -> dict:
     return {"vintage": vintage.isoformat() if vintage else None,
             "units": [{"code": e.unit.code, "vintage": e.unit.vintage, "name": e.unit.name,
-                       "coverage": e.coverage, **({"via": list(e.via)} if e.via else {})} for e in entries]}
+                       "coverage": e.coverage, **({"via": list(e.via)} if e.via else {}),
+                       **({"note": e.note} if e.note else {})} for e in entries]}
 
 
 def entries_of(gaz: Gazetteer, reg: Registration) -> tuple[Entry, ...]:
-    return tuple(Entry(gaz.units[a.unit_id], a.coverage or "whole", tuple(a.via or ())) for a in reg.area_entries)
+    return tuple(Entry(gaz.units[a.unit_id], a.coverage or "whole", tuple(a.via or ()), a.note)
+                 for a in reg.area_entries)
 
 
 def details_value(reg: Registration) -> dict:
@@ -139,8 +141,8 @@ def refresh_derived_many(session: Session, gaz: Gazetteer, ids: list[int]) -> No
 
 
 def set_area_entries(reg: Registration, entries: tuple[Entry, ...]) -> None:
-    reg.area_entries = [AreaEntry(unit_id=e.unit.id, position=i, coverage=e.coverage, via=list(e.via) or None)
-                        for i, e in enumerate(entries)]
+    reg.area_entries = [AreaEntry(unit_id=e.unit.id, position=i, coverage=e.coverage, via=list(e.via) or None,
+                                  note=e.note) for i, e in enumerate(entries)]
 
 
 def _old_communes(gaz: Gazetteer, atoms) -> list[dict]:
@@ -155,7 +157,7 @@ def describe_area(gaz: Gazetteer, entries: tuple[Entry, ...], vintage: date | No
     return {
         "vintage": vintage.isoformat() if vintage else None,
         "written": [{"code": e.unit.code, "name": e.unit.name, "level": e.unit.level, "vintage": e.unit.vintage,
-                     "coverage": e.coverage, "via": list(e.via)} for e in entries],
+                     "coverage": e.coverage, "via": list(e.via), "note": e.note} for e in entries],
         "units_old": [{"code": u.code, "name": u.name, "level": u.level} for u in old_units_of(gaz, summary)],
         "old_communes": len(summary.atoms),
         "communes_old": _old_communes(gaz, summary.atoms),
@@ -180,7 +182,7 @@ def describe_record(session: Session, gaz: Gazetteer, reg: Registration, on: dat
     facts = facts_of(session, reg.id)
     if on is None:
         details = details_value(reg)
-        holder = _party_json(gaz, session.get(Party, reg.holder_id))
+        holder = _party_json(gaz, session.get(Party, reg.holder_id)) if reg.holder_id else None
         manager = _party_json(gaz, session.get(Party, reg.manager_id)) if reg.manager_id else None
         entries, vintage = entries_of(gaz, reg), reg.area_vintage
     else:
@@ -209,12 +211,20 @@ def describe_record(session: Session, gaz: Gazetteer, reg: Registration, on: dat
         "area": describe_area(gaz, entries, vintage) if entries else None,
         "as_of": on.isoformat() if on else None,
         "version": reg.version,
+        "co_managers": [_party_json(gaz, session.get(Party, pid)) for pid in reg.co_manager_ids or ()],
+        "pending": pending_list(reg.pending),
     }
     if with_history:
         data["history"] = [fact_dict(f) for f in facts]
     if with_flags:
         data["flags"] = flags_of_record(session, reg)
     return data
+
+
+def pending_list(pending: list[dict] | None) -> list[dict]:
+    """Place data kept verbatim until an officer decides (an incomplete record), with its message."""
+    return [{"column": p["column"], "value": p["value"], "message": Message(p["msgid"], **p.get("params", {})),
+             "candidates": p.get("candidates", [])} for p in pending or ()]
 
 
 def _party_json(gaz: Gazetteer, party: Party | None) -> dict | None:

@@ -110,7 +110,7 @@ def validate_rows(session: Session, gaz: Gazetteer, table: Table, *, today: date
                   N_("Give the code or name of a unit from 2025-07-01."))
         else:
             level = KIND_LEVEL.get(party_kind or "")
-            unit, msgid, params, candidates = units.resolve(unit_text, "new", (level,) if level else None)
+            unit, msgid, params, candidates, *_ = units.resolve(unit_text, "new", (level,) if level else None)
             if unit is None:
                 error("new_party_unit", msgid, N_("Choose one of the candidates, by code."), candidates, **params)
             elif msgid:  # a close, unique candidate: accepted as a warning

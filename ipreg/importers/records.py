@@ -20,19 +20,22 @@ from sqlalchemy.orm import Session
 from ..database import begin_write
 from ..domain.areas import Entry
 from ..domain.audit import audit_many, audit_row
-from ..domain.errors import IpregError, Message, N_
+from ..domain.errors import IpregError, Message, N_, plain_params
 from ..domain.gazetteer import Gazetteer, Unit, get_gazetteer
 from ..domain.history import fact_row, utcnow
+from ..domain.names import split_sub_commune
 from ..domain.parties import KIND_LEVEL, PartyBook, infer_kind, is_state, party_key, party_value
 from ..domain.recordals import change_area, change_details, change_party
 from ..domain.records import area_value, details_value, entries_of, province_rows, search_text
 from ..domain.reform import OLD_VALID_TO, vintage_on
 from ..domain.text import fold
+from ..domain.unit_history import UnitHistory, get_history
 from ..models import AreaEntry, Party, RecordFact, RecordProvince, Registration
 from ..models.registry import PARTY_KINDS
 from .columns import RECORD_ALIASES, RECORD_OPTIONAL, RECORD_REQUIRED
 from .tabular import NumberCell, read_table
-from .values import Problem, UnitResolver, Unparsable, parse_date, parse_kind, parse_nice_classes, parse_status
+from .values import (Problem, Resolved, UnitResolver, Unparsable, parse_date, parse_kind, parse_nice_classes,
+                     parse_status)
 
 DECISION_LIKE = re.compile(r"(^|\W)(qd|quyet dinh)(\W|$)")
 DEFAULT_VINTAGE = OLD_VALID_TO
@@ -61,7 +64,7 @@ class RecordInput:
     status: str
     decision_no: str | None
     notes: str | None
-    holder: PartyInput
+    holder: PartyInput | None  # None: not known yet (the record is kept incomplete)
     manager: PartyInput | None
     entries: tuple[Entry, ...]
     area_vintage: date | None
@@ -70,6 +73,17 @@ class RecordInput:
     expiry_date: date | None = None
     given: frozenset[str] = frozenset()  # optional columns the file has (others keep the registry's values)
     warnings: list[Problem] = field(default_factory=list)
+    pending: list[Problem] = field(default_factory=list)  # place data kept verbatim: the record is incomplete
+    co_managers: tuple[PartyInput, ...] = ()
+
+    def identity(self) -> tuple:
+        """Without a number a record is known by kind, name, product and holder: two GIs named after one
+        place ("Bến Tre" coconut, "Bến Tre" pomelo) are two records."""
+        return (self.kind, fold(self.name), fold(self.product), fold(self.holder.name) if self.holder else "")
+
+    def pending_json(self) -> list[dict] | None:
+        return [{"column": p.column, "value": p.value, "msgid": p.msgid, "params": plain_params(p.params),
+                 "candidates": p.candidates} for p in self.pending] or None
 
     def details(self) -> dict:
         """The record's details as stored in its history (dates as ISO strings)."""
@@ -88,8 +102,12 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    complete_rows: int = 0
+    incomplete_rows: int = 0
+    strict: bool = False
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    incomplete: list[Problem] = field(default_factory=list)  # place data kept pending on incomplete records
     rejected_rows: list[int] = field(default_factory=list)
     imported: bool = False
     dry_run: bool = False
@@ -98,8 +116,11 @@ class ImportReport:
     def as_dict(self, translatable: bool = False) -> dict:
         """The JSON report; ``translatable`` keeps each problem's msgid and params (stored job results)."""
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "rows": {"complete": self.complete_rows, "incomplete": self.incomplete_rows,
+                         "refused": len(self.rejected_rows)},
                 "errors": [p.as_dict(translatable) for p in self.errors],
                 "warnings": [p.as_dict(translatable) for p in self.warnings],
+                "incomplete": [p.as_dict(translatable) for p in self.incomplete],
                 "rejected_rows": self.rejected_rows, "imported": self.imported, "dry_run": self.dry_run,
                 "records": self.records}
 
@@ -107,36 +128,49 @@ class ImportReport:
 class RowValidator:
     """Turn table rows into ``RecordInput``s, collecting errors and warnings per cell."""
 
-    def __init__(self, gaz: Gazetteer):
+    def __init__(self, gaz: Gazetteer, history: UnitHistory | None = None, strict: bool = False):
         self.gaz = gaz
-        self.units = UnitResolver(gaz)
+        self.units = UnitResolver(gaz, history)
+        self.strict = strict
+        self.day = DEFAULT_VINTAGE  # the date of the row's unit list (its area_vintage)
 
     def validate(self, rows: list[dict], lines: list[int]) -> tuple[list[RecordInput], list[Problem]]:
+        """Rows → records. A row whose only errors are about place data is kept as an incomplete record
+        (its problems become ``incomplete`` and are stored with the record) unless ``strict``."""
         inputs, problems, seen = [], [], {}
         for row, line in zip(rows, lines):
             found: list[Problem] = []
             record = self._row(row, line, found)
-            if record is not None and record.reg_no:
-                key = (record.kind, record.reg_no)
-                if key in seen:
-                    found.append(Problem(line, "reg_no", record.reg_no,
-                                         N_("Number %(value)s appears again (first in row %(first)d)"),
-                                         {"value": record.reg_no, "first": seen[key]}))
-                else:
-                    seen[key] = line
-            elif record is not None:  # without a number a record is known by kind, name and holder
-                key = (record.kind, fold(record.name), fold(record.holder.name))
-                if key in seen:
-                    found.append(Problem(line, "name", record.name,
-                                         N_("%(value)s, without a number and with the same holder, appears again "
-                                            "(first in row %(first)d)"), {"value": record.name, "first": seen[key]}))
-                else:
-                    seen[key] = line
+            if record is not None:
+                self._once(record, line, seen, found)
+            errors = [p for p in found if p.severity == "error"]
+            if record is not None and errors and not self.strict and all(p.place for p in errors):
+                for p in errors:
+                    p.severity = "incomplete"
+                record.pending = errors
             problems.extend(found)
             if record is not None and not any(p.severity == "error" for p in found):
                 record.warnings = [p for p in found if p.severity == "warning"]
                 inputs.append(record)
         return inputs, problems
+
+    @staticmethod
+    def _once(record: RecordInput, line: int, seen: dict, found: list[Problem]) -> None:
+        """A number once per kind; without a number, kind + name + product + holder once."""
+        if record.reg_no:
+            key = (record.kind, record.reg_no)
+            if key in seen:
+                found.append(Problem(line, "reg_no", record.reg_no,
+                                     N_("Number %(value)s appears again (first in row %(first)d)"),
+                                     {"value": record.reg_no, "first": seen[key]}))
+            seen.setdefault(key, line)
+            return
+        key = record.identity()
+        if key in seen:
+            found.append(Problem(line, "name", record.name,
+                                 N_("%(value)s, without a number and with the same product and holder, appears "
+                                    "again (first in row %(first)d)"), {"value": record.name, "first": seen[key]}))
+        seen.setdefault(key, line)
 
     def _row(self, row: dict, line: int, found: list[Problem]) -> RecordInput | None:
         def error(column, msgid, candidates=None, **params):
@@ -177,24 +211,19 @@ class RowValidator:
             error("area_vintage", N_("%(value)s is in the future"))
             vintage_date = None
         vintage = vintage_on(vintage_date) if vintage_date else "old"
-        if vintage_date and vintage_date < OLD_VALID_TO:
-            warn("area_vintage", N_("Units of %(value)s are read against the list of 2025-06-30, the earliest "
-                                    "list ipreg knows; names that changed before are matched with warnings"))
+        self.day = vintage_date or DEFAULT_VINTAGE
 
         holder = self._party(row, "holder", vintage, found, line, required=True)
-        manager = self._party(row, "manager", vintage, found, line, required=False)
+        managers = self._managers(row, vintage, found, line)
         if kind == "GI" and holder is not None and holder.kind != "state":
             error("holder_kind", N_("The holder of a geographical indication is the State (kind state), "
                                     "not %(kind)s"), kind=holder.kind)
-        entries = []
-        for text in [t.strip() for t in row.get("area_units", "").split(";") if t.strip()]:
-            unit = self._unit(text, vintage, None, "area_units", found, line)
-            if unit is not None:
-                entries.append(Entry(unit))
+        entries = self._area(row.get("area_units", ""), vintage, found, line)
         if kind == "GI" and not row.get("area_units", "").strip():
-            error("area_units", N_("A geographical indication needs its production area"))
+            found.append(Problem(line, "area_units", "", N_("A geographical indication needs its production area"),
+                                 {"value": ""}, place=True))
         nice_classes, filing_date, expiry_date = self._term(row, kind, status, parsed, error, warn)
-        if kind is None or not name or holder is None:
+        if kind is None or not name:
             return None
         given = {c for c in RECORD_OPTIONAL if c in row}
         if "filing_date" in given:
@@ -202,9 +231,40 @@ class RowValidator:
         if decision_no and not row.get("decision_no", "").strip():
             given.add("decision_no")  # written in the number column
         return RecordInput(line, kind, reg_no, name, row.get("product", "").strip() or None, granted_on,
-                           status or "pending", decision_no, row.get("notes", "").strip() or None, holder, manager,
-                           tuple(dict.fromkeys(entries)), vintage_date if entries else None,
-                           nice_classes, filing_date, expiry_date, frozenset(given))
+                           status or "pending", decision_no, row.get("notes", "").strip() or None, holder,
+                           managers[0] if managers else None, tuple(dict.fromkeys(entries)),
+                           vintage_date if row.get("area_units", "").strip() else None, nice_classes, filing_date,
+                           expiry_date,
+                           frozenset(given), co_managers=tuple(managers[1:]))
+
+    def _area(self, text: str, vintage: str, found: list[Problem], line: int) -> list[Entry]:
+        """Units of the area; a hamlet or village written before its commune ("xóm 1–17, xã X") makes the
+        commune the unit, covered in part, with the written part kept as its note."""
+        entries = []
+        for item in [t.strip() for t in text.split(";") if t.strip()]:
+            note, unit_text = split_sub_commune(item)
+            resolved = self._resolved(unit_text, vintage, None, "area_units", found, line, item)
+            if resolved is not None:
+                coverage = "part" if note or resolved.coverage == "part" else "whole"
+                entries.append(Entry(resolved.unit, coverage, resolved.via, note))
+        return entries
+
+    def _managers(self, row: dict, vintage: str, found: list[Problem], line: int) -> list[PartyInput]:
+        """Joint managers (Ngọc Linh: two provinces' departments) are written separated by ";" in the name,
+        kind and unit columns alike; one manager needs no separator."""
+        names = [n.strip() for n in row.get("manager", "").split(";")]
+        if len(names) < 2:
+            manager = self._party(row, "manager", vintage, found, line, required=False)
+            return [manager] if manager else []
+        kinds = [k.strip() for k in row.get("manager_kind", "").split(";")]
+        units = [u.strip() for u in row.get("manager_unit", "").split(";")]
+        out = []
+        for n, name in enumerate(names):
+            one = {"manager": name, "manager_kind": kinds[n] if n < len(kinds) else "",
+                   "manager_unit": units[n] if n < len(units) else ""}
+            if (party := self._party(one, "manager", vintage, found, line, required=False)) is not None:
+                out.append(party)
+        return out
 
     @staticmethod
     def _term(row, kind, status, parsed, error, warn) -> tuple[str | None, date | None, date | None]:
@@ -230,11 +290,17 @@ class RowValidator:
         return nice_classes, filing_date, expiry_date
 
     def _unit(self, text, vintage, levels, column, found, line) -> Unit | None:
-        unit, msgid, params, candidates = self.units.resolve(text, vintage, levels)
-        if msgid:
-            severity = "warning" if unit is not None else "error"
-            found.append(Problem(line, column, text, msgid, {"value": text, **params}, candidates, severity))
-        return unit
+        resolved = self._resolved(text, vintage, levels, column, found, line, text)
+        return resolved.unit if resolved else None
+
+    def _resolved(self, text, vintage, levels, column, found, line, written) -> Resolved | None:
+        """The unit read on the row's list date; an unresolved unit is a place problem (kept pending)."""
+        resolved = self.units.resolve(text, vintage, levels, self.day)
+        if resolved.msgid:
+            severity = "warning" if resolved.unit is not None else "error"
+            found.append(Problem(line, column, written, resolved.msgid, {"value": written, **resolved.params},
+                                 resolved.candidates, severity, place=True))
+        return resolved if resolved.unit is not None else None
 
     def _party(self, row, role, vintage, found, line, required) -> PartyInput | None:
         name = row.get(role, "").strip()
@@ -242,7 +308,8 @@ class RowValidator:
         unit_text = row.get(f"{role}_unit", "").strip()
         if not name:
             if required:
-                found.append(Problem(line, role, "", N_("The %(role)s is empty"), {"role": Message(role)}))
+                found.append(Problem(line, role, "", N_("The %(role)s is empty"), {"role": Message(role)},
+                                     place=True))
             elif kind_text or unit_text:
                 found.append(Problem(line, role, "", N_("A %(role)s kind or unit is given without a name"),
                                      {"role": Message(role)}))
@@ -266,7 +333,7 @@ class RowValidator:
             unit = self._unit(unit_text, vintage, (level,) if level else None, f"{role}_unit", found, line)
         elif is_state(kind) and kind not in ("state", "state_agency"):
             found.append(Problem(line, f"{role}_unit", "", N_("A %(kind)s belongs to a unit: give %(column)s"),
-                                 {"kind": kind, "column": f"{role}_unit"}))
+                                 {"kind": kind, "column": f"{role}_unit"}, place=True))
         return PartyInput(name, kind, unit)
 
 
@@ -275,13 +342,14 @@ class RowValidator:
 def import_records(session: Session, data: bytes, filename: str, *, dry_run: bool = False, partial: bool = False,
                    actor: str | None = None, max_rows: int = 20_000, max_cell_chars: int = 2_000,
                    max_bytes: int | None = 20 * 1024 * 1024, fail_after: int | None = None,
-                   progress: Callable[[int, int, str], None] | None = None) -> ImportReport:
+                   progress: Callable[[int, int, str], None] | None = None, strict: bool = False) -> ImportReport:
     """Validate then (unless ``dry_run`` or rejected) write the whole file in one transaction.
 
+    Rows whose only problems are place data are imported as incomplete records (``strict`` refuses them).
     ``progress(done, total, message)`` hears of each phase (a job's progress bar).
     """
     progress = progress or (lambda *_: None)
-    report = ImportReport(dry_run=dry_run)
+    report = ImportReport(dry_run=dry_run, strict=strict)
     try:
         table = read_table(data, filename, RECORD_ALIASES, RECORD_REQUIRED, max_rows=max_rows,
                            max_cell_chars=max_cell_chars, max_bytes=max_bytes)
@@ -290,10 +358,13 @@ def import_records(session: Session, data: bytes, filename: str, *, dry_run: boo
         return report
     gaz = get_gazetteer(session)
     progress(1, 3, N_("checking every row"))
-    inputs, problems = RowValidator(gaz).validate(table.rows, table.lines)
+    inputs, problems = RowValidator(gaz, get_history(session), strict).validate(table.rows, table.lines)
     report.errors = [p for p in problems if p.severity == "error"]
     report.warnings = [p for p in problems if p.severity == "warning"]
+    report.incomplete = [p for p in problems if p.severity == "incomplete"]
     report.rejected_rows = sorted({p.row for p in report.errors if p.row})
+    report.incomplete_rows = sum(1 for i in inputs if i.pending)
+    report.complete_rows = len(inputs) - report.incomplete_rows
     if table.unknown_columns:
         report.warnings.append(Problem(None, None, ", ".join(table.unknown_columns),
                                        N_("Columns not used: %(value)s"), {"value": ", ".join(table.unknown_columns)},
@@ -324,10 +395,10 @@ def _existing(session: Session, inputs: list[RecordInput]) -> dict[int, Registra
             line = numbered.get((reg.kind, reg.reg_no))
             if line:
                 out[line] = reg
-    unnumbered = {(i.kind, fold(i.name), fold(i.holder.name)): i.line for i in inputs if not i.reg_no}
+    unnumbered = {i.identity(): i.line for i in inputs if not i.reg_no}
     if unnumbered:
         for reg in session.scalars(select(Registration).where(Registration.reg_no.is_(None))):
-            key = (reg.kind, fold(reg.name), fold(reg.holder.name))
+            key = (reg.kind, fold(reg.name), fold(reg.product), fold(reg.holder.name) if reg.holder else "")
             if key in unnumbered:
                 out[unnumbered[key]] = reg
     return out
@@ -358,6 +429,8 @@ def _differences(session, gaz, reg: Registration, item: RecordInput) -> dict:
             diff[role] = party
     if entries_of(gaz, reg) != item.entries or reg.area_vintage != item.area_vintage:
         diff["area"] = item.entries
+    if (reg.pending or None) != item.pending_json():
+        diff["pending"] = item.pending_json()
     return diff
 
 
@@ -396,9 +469,15 @@ def _apply(session, gaz, inputs, report, actor, filename, fail_after) -> None:
                 change_party(session, gaz, reg, role, party, today, **context)
         if "area" in diff:
             change_area(session, gaz, reg, item.entries, item.area_vintage, today, **context)
+        if "pending" in diff:
+            reg.pending = diff["pending"]
         report.updated += 1
         report.records.append({"row": item.line, "kind": item.kind, "reg_no": item.reg_no, "name": item.name,
                                "action": "update"})
+
+
+def _spec(party: PartyInput) -> tuple[str, str, int | None]:
+    return party.name, party.kind, party.unit.id if party.unit else None
 
 
 def _ids_by_internal_id(session: Session, internal_ids: list[str]) -> list[int]:
@@ -422,11 +501,11 @@ def _create(session: Session, gaz: Gazetteer, items: list[RecordInput], actor: s
         return
     now = utcnow()
     book = PartyBook(session)
-    holder_ids = book.ids_for([(i.holder.name, i.holder.kind, i.holder.unit.id if i.holder.unit else None)
-                               for i in items])
+    holders = [i for i in items if i.holder]
+    holder_by_line = dict(zip((i.line for i in holders), book.ids_for([_spec(i.holder) for i in holders])))
+    holder_ids = [holder_by_line.get(i.line) for i in items]
     managers = [i for i in items if i.manager]
-    manager_ids = dict(zip((i.line for i in managers), book.ids_for(
-        [(i.manager.name, i.manager.kind, i.manager.unit.id if i.manager.unit else None) for i in managers])))
+    manager_ids = dict(zip((i.line for i in managers), book.ids_for([_spec(i.manager) for i in managers])))
     first = _next_internal_number(session)
     rows = []
     for n, item in enumerate(items):
@@ -436,33 +515,36 @@ def _create(session: Session, gaz: Gazetteer, items: list[RecordInput], actor: s
             "granted_on": item.granted_on, "expiry_date": item.expiry_date, "status": item.status,
             "decision_no": item.decision_no, "notes": item.notes,
             "holder_id": holder_ids[n], "manager_id": manager_ids.get(item.line), "area_vintage": item.area_vintage,
+            "co_manager_ids": book.ids_for([_spec(m) for m in item.co_managers]) or None,
+            "pending": item.pending_json(),
             "search_text": search_text(item.name, item.product, item.reg_no, f"IPR-{first + n:06d}",
-                                       item.decision_no, item.holder.name, item.manager.name if item.manager else None),
+                                       item.decision_no, item.holder.name if item.holder else None,
+                                       item.manager.name if item.manager else None),
             "created_at": now, "updated_at": now, "version": 1,
         })
     session.execute(insert(Registration.__table__), rows)
     ids = _ids_by_internal_id(session, [r["internal_id"] for r in rows])
     parties = {p.id: p for p in session.scalars(select(Party).where(
-        Party.id.in_(set(holder_ids) | set(manager_ids.values()))))}
+        Party.id.in_(set(holder_by_line.values()) | set(manager_ids.values()))))}
     areas, facts, provinces, audits = [], [], [], []
     for n, (item, reg_id) in enumerate(zip(items, ids)):
         if fail_after is not None and n >= fail_after:
             raise RuntimeError("injected failure (test)")
         for position, entry in enumerate(item.entries):
             areas.append({"registration_id": reg_id, "unit_id": entry.unit.id, "position": position,
-                          "coverage": entry.coverage, "via": list(entry.via) or None})
+                          "coverage": entry.coverage, "via": list(entry.via) or None, "note": entry.note})
         valid_from = item.granted_on or item.area_vintage or now.date()
         note = "; ".join(p.message for p in item.warnings) or None
         common = {"source": "import", "actor": actor, "recorded_at": now, "note": note}
         facts.append(fact_row(reg_id, "details", item.details(), valid_from, **common))
-        facts.append(fact_row(reg_id, "holder", party_value(parties[holder_ids[n]], gaz), valid_from, **common))
+        facts.append(fact_row(reg_id, "holder", party_value(parties.get(holder_ids[n]), gaz), valid_from, **common))
         if item.manager:
             facts.append(fact_row(reg_id, "manager", party_value(parties[manager_ids[item.line]], gaz), valid_from,
                                   **common))
         if item.entries:
             facts.append(fact_row(reg_id, "area", area_value(item.entries, item.area_vintage), valid_from, **common))
         provinces += province_rows(gaz, reg_id, item.entries, [
-            item.holder.unit.id if item.holder.unit else None,
+            item.holder.unit.id if item.holder and item.holder.unit else None,
             item.manager.unit.id if item.manager and item.manager.unit else None])
         audits.append(audit_row(actor, "record.create", "registration", rows[n]["internal_id"], None,
                                 {"kind": item.kind, "reg_no": item.reg_no, "name": item.name}, document=filename))

@@ -4,10 +4,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from ..domain.errors import N_, IpregError, Message, plain_params
 from ..domain.gazetteer import Gazetteer, Unit
+from ..domain.dated_names import resolve_on
 from ..domain.names import Candidate
+from ..domain.reform import OLD_VALID_TO
+from ..domain.unit_history import UnitHistory
 from ..domain.text import fold
 from .tabular import NumberCell
 
@@ -36,8 +40,9 @@ class Problem:
     msgid: str
     params: dict = field(default_factory=dict)
     candidates: list[dict] = field(default_factory=list)
-    severity: str = "error"
+    severity: str = "error"  # error | warning | incomplete (place data kept: the record is imported incomplete)
     suggestion: str | None = None  # what to do about it (a msgid), for the re-assignment report
+    place: bool = False  # about place data (a unit, an area, a holder): may be kept pending instead of refused
 
     @property
     def message(self) -> Message:
@@ -109,48 +114,78 @@ def _padded_codes(number: str) -> list[str]:
     return list(dict.fromkeys(number.zfill(width) for width in (2, 3, 5) if len(number) <= width))
 
 
+class Resolved(NamedTuple):
+    """A unit cell read: the unit (or None), why it is not exact (a msgid and params), the candidates, and
+    whether the written unit is only a part of it (a commune merged into it before 2025-06-30: ``via`` keeps
+    the written code)."""
+
+    unit: Unit | None
+    msgid: str | None
+    params: dict
+    candidates: list[dict]
+    coverage: str = "whole"
+    via: tuple[str, ...] = ()
+
+
 class UnitResolver:
     """Resolve unit cells with a cache; a unique, close candidate is accepted with a warning, never silently.
 
-    Accepted: the name matches exactly, in the same province and at the same level, and only the type word
-    or the district differs (a commune became a ward, or moved to a town created before 2025), and no other
-    unit of the same name comes close. Anything else is an error listing the candidates.
+    Old units are read on the date of their list (``day``, default 2025-06-30) through the dated history, so
+    a commune of 2008 is followed to the unit of 2025-06-30 it became (a warning says when it ceased). Else
+    accepted: the name matches exactly, in the same province and at the same level, and only the type word
+    or the district differs, and no other unit of the same name comes close. Anything else is an error
+    listing the candidates.
     """
 
     ACCEPT_SCORE = 0.8
     MARGIN = 0.1
 
-    def __init__(self, gaz: Gazetteer):
+    def __init__(self, gaz: Gazetteer, history: UnitHistory | None = None):
         self.gaz = gaz
-        self.cache: dict[tuple, tuple] = {}
+        self.history = history
+        self.cache: dict[tuple, Resolved] = {}
 
-    def resolve(self, text: str, vintage: str, levels: tuple[str, ...] | None = None
-                ) -> tuple[Unit | None, str | None, dict, list[dict]]:
-        """(unit, message id if not exact, params, candidates)."""
-        key = (text, isinstance(text, NumberCell), vintage, levels)
+    def resolve(self, text: str, vintage: str, levels: tuple[str, ...] | None = None,
+                day: date | None = None) -> Resolved:
+        key = (text, isinstance(text, NumberCell), vintage, levels, day)
         if key not in self.cache:
-            self.cache[key] = self._resolve(text, vintage, levels)
+            self.cache[key] = self._resolve(text, vintage, levels, day)
         return self.cache[key]
 
-    def _resolve(self, text, vintage, levels):
+    def _resolve(self, text, vintage, levels, day):
         if isinstance(text, NumberCell):
             return self._number(text, vintage, levels)
+        if vintage == "old" and self.history is not None:
+            dated = resolve_on(self.history, text, day or OLD_VALID_TO, levels)
+            via = (dated.span.code,) if dated.span and dated.coverage == "part" else ()
+            if dated.unit is not None and not dated.notes:
+                return Resolved(dated.unit, None, {}, [], dated.coverage, via)
+            if dated.unit is not None:
+                return Resolved(dated.unit, N_("%(value)s read as %(path)s (%(code)s): %(why)s"),
+                                {"path": dated.path, "code": dated.unit.code, "why": Message.join("; ", dated.notes)},
+                                [], dated.coverage, via)
+            if dated.span is not None:
+                return Resolved(None, N_("%(value)s: %(why)s"), {"why": dated.message}, dated.candidates)
+        return self._by_name(text, vintage, levels)
+
+    def _by_name(self, text, vintage, levels) -> Resolved:
         result = self.gaz.names.resolve(text, vintage, levels)
         candidates = [c.as_dict() for c in result.candidates]
         if result.match is not None:
-            return result.match, None, {}, []
+            return Resolved(result.match, None, {}, [])
         cands = result.candidates
         same_name = [c for c in cands if not any(w.startswith("name similar") for w in c.why)]
         if same_name:
             top = same_name[0]
             second = same_name[1].score if len(same_name) > 1 else 0.0
             if top.score >= self.ACCEPT_SCORE and second <= top.score - self.MARGIN:
-                return (top.unit, N_("%(value)s read as %(path)s (%(code)s): %(why)s"),
-                        {"path": top.path, "code": top.unit.code, "why": Message.join("; ", top.why)}, candidates)
+                return Resolved(top.unit, N_("%(value)s read as %(path)s (%(code)s): %(why)s"),
+                                {"path": top.path, "code": top.unit.code, "why": Message.join("; ", top.why)},
+                                candidates)
         if cands and cands[0].score >= 1.0:
-            return None, N_("%(value)s is ambiguous: %(count)d units have this name; add the district or province"), \
-                {"count": len(cands)}, candidates
-        return None, N_("%(value)s: no such unit on that date"), {}, candidates
+            return Resolved(None, N_("%(value)s is ambiguous: %(count)d units have this name; add the district or "
+                                     "province"), {"count": len(cands)}, candidates)
+        return Resolved(None, N_("%(value)s: no such unit on that date"), {}, candidates)
 
     def _number(self, text, vintage, levels):
         """A code from a number cell: accepted with a warning only when a single unit can be meant."""
@@ -158,11 +193,11 @@ class UnitResolver:
                  and (not levels or u.level in levels)]
         candidates = [Candidate(u, 1.0, self.gaz.path(u)).as_dict() for u in units]
         if len(units) == 1:
-            return units[0], N_("%(value)s was a number in the spreadsheet, read as code %(code)s (%(path)s); "
-                                "format code columns as text"), {"code": units[0].code,
-                                                                 "path": self.gaz.path(units[0])}, candidates
+            return Resolved(units[0], N_("%(value)s was a number in the spreadsheet, read as code %(code)s (%(path)s); "
+                                "format code columns as text"),
+                            {"code": units[0].code, "path": self.gaz.path(units[0])}, candidates)
         if units:
-            return None, N_("%(value)s was a number in the spreadsheet, so its leading zeros are lost: it may be "
-                            "%(codes)s. Format the column as text and write the code in full"), \
-                {"codes": ", ".join(u.code for u in units)}, candidates
-        return None, N_("%(value)s: no such unit on that date"), {}, candidates
+            return Resolved(None, N_("%(value)s was a number in the spreadsheet, so its leading zeros are lost: it may be "
+                                  "%(codes)s. Format the column as text and write the code in full"),
+                            {"codes": ", ".join(u.code for u in units)}, candidates)
+        return Resolved(None, N_("%(value)s: no such unit on that date"), {}, candidates)

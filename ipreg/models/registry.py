@@ -51,8 +51,12 @@ class Registration(Base):
     status = sa.Column(sa.String(12), nullable=False)
     decision_no = sa.Column(sa.String(120))
     notes = sa.Column(sa.Text)
-    holder_id = sa.Column(sa.Integer, sa.ForeignKey("party.id"), nullable=False, index=True)
+    holder_id = sa.Column(sa.Integer, sa.ForeignKey("party.id"), index=True)  # NULL: not known yet
     manager_id = sa.Column(sa.Integer, sa.ForeignKey("party.id"), index=True)
+    co_manager_ids = sa.Column(sa.JSON(none_as_null=True))  # joint managers after the first (Ngọc Linh)
+    # Place data written but not resolved, kept verbatim with its candidates until an officer decides:
+    # [{"column", "value", "msgid", "params", "candidates"}]. NULL: nothing is pending.
+    pending = sa.Column(sa.JSON(none_as_null=True))
     area_vintage = sa.Column(sa.Date)
     area_polygon = sa.Column(Geometry)
     search_text = sa.Column(sa.Text, nullable=False, default="")
@@ -84,6 +88,7 @@ class AreaEntry(Base):
     position = sa.Column(sa.Integer, nullable=False)
     coverage = sa.Column(sa.String(5), nullable=False, default="whole")
     via = sa.Column(sa.JSON(none_as_null=True))
+    note = sa.Column(sa.Text)  # the part of the unit as written: "xóm 1–17", "thôn Đông"
 
     unit = relationship("AdminUnit", lazy="select")
 

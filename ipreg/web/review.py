@@ -15,7 +15,8 @@ from ..domain.exports import to_csv, to_xlsx
 from ..domain.flag_queries import FlagQuery, list_flags, valid_rule
 from ..domain.flag_view import find_flag, payloads
 from ..domain.gazetteer import get_gazetteer
-from ..domain.records import check_visible, describe_area, entries_of, find_by_internal_id
+from ..domain.completion import complete_area_unit
+from ..domain.records import check_visible, describe_area, entries_of, find_by_internal_id, pending_list
 from ..domain.review import accept_flag, assign_flag, comment_flag, dismiss_flag, successor_options
 from ..domain.stats import statistics
 from ..extensions import db
@@ -119,6 +120,7 @@ def flag(flag_id: int):
                                .order_by(User.username)).all()
     words = payloads(db.session, [item])[item.id]
     return render_template("review/flag.html", flag=item, words=words, reg=item.registration, area=area,
+                           pending=pending_list(item.registration.pending),
                            comments=comments, options=successor_options(words), users=users, today=date.today(),
                            can_review=can("review"), can_comment=can("comment"), party_kinds=PARTY_KINDS)
 
@@ -146,6 +148,20 @@ def accept(flag_id: int):
     db.session.commit()
     flash(_("Flag %(status)s; the change is recorded in the record's history.",
             status=label("flag_status", result["status"])), "info")
+    return redirect(url_for("review.flag", flag_id=flag_id))
+
+
+@bp.post("/flags/<int:flag_id>/complete")
+@requires("review")
+def complete(flag_id: int):
+    """The officer names the unit a pending area entry meant (a candidate, or typed)."""
+    item = _flag(flag_id)
+    position = bounded(request.form.get("position"), -1, -1, 1000)
+    result = complete_area_unit(db.session, item.registration, position,
+                                request.form.get("unit") or request.form.get("typed", ""), actor_name())
+    db.session.commit()
+    flash(_("The area now includes %(unit)s; %(n)d still to complete.", unit=result["unit"]["path"],
+            n=result["pending"]), "info")
     return redirect(url_for("review.flag", flag_id=flag_id))
 
 
