@@ -31,7 +31,7 @@ def check(as_json: bool) -> None:
         pkg = ", ".join(f"{l['code']} {l['name']} ({l['kind']})" for l in item["package"]) or "—"
         tab = ", ".join(f"{l['code']} {l['name']} ({l['kind']})" for l in item["table"]) or "—"
         click.echo(f"{old['code']} {old['name']}: {item['problem']}\n    package: {pkg}\n    table:   {tab}")
-    click.echo(f"{report['disagreements']} disagreements over {report['compared_old_units']} old units.")
+    click.echo(f"{report['disagreements']} disagreements over {report['compared_old_units']} old units. {report['note']}")
 
 
 @gazetteer.command("import-crosswalk")

@@ -71,7 +71,8 @@ class Projection:
 
 
 class Gazetteer:
-    """An immutable in-memory snapshot of units and the package's succession links."""
+    """An immutable in-memory snapshot of units and their succession links (the statistics office's where its
+    table speaks, the package's elsewhere)."""
 
     def __init__(self, units: list[Unit], links: list[Link], version: int):
         self.version = version
@@ -251,12 +252,15 @@ def _build(session: Session, version: int) -> Gazetteer:
             AdminUnit.short_name, AdminUnit.parent_id, AdminUnit.province_code, AdminUnit.valid_from,
             AdminUnit.valid_to, AdminUnit.legal_basis, AdminUnit.minx.is_not(None).label("has_geom")))
     ]
-    links = [
-        Link(r.old_id, r.new_id, r.kind, r.share, r.share_of_new, r.legal_basis, r.effective_date, r.note)
-        for r in session.execute(select(
-            Succession.old_id, Succession.new_id, Succession.kind, Succession.share, Succession.share_of_new,
-            Succession.legal_basis, Succession.effective_date, Succession.note).where(Succession.source == "vau"))
-    ]
+    rows = session.execute(select(
+        Succession.old_id, Succession.new_id, Succession.kind, Succession.share, Succession.share_of_new,
+        Succession.legal_basis, Succession.effective_date, Succession.note, Succession.source)
+        .where(Succession.source.in_(("vau", "nso")))).all()
+    # The statistics office's table decides for every old unit it speaks of; the package's links are kept in
+    # the database beside it as evidence (``gazetteer check`` lists where the two differ).
+    official = {r.old_id for r in rows if r.source == "nso"}
+    links = [Link(r.old_id, r.new_id, r.kind, r.share, r.share_of_new, r.legal_basis, r.effective_date, r.note)
+             for r in rows if (r.source == "nso") == (r.old_id in official)]
     if not units:
         raise IpregError(N_("The gazetteer is empty: run `ipreg init` first"))
     return Gazetteer(units, links, version)

@@ -1,4 +1,4 @@
-"""Compare the package's succession with the statistics office's table, as stored in the database."""
+"""Compare the package's succession with the statistics office's table (which decides), as stored in the database."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -7,6 +7,10 @@ from sqlalchemy.orm import Session, aliased
 from ..models import AdminUnit, Succession
 from .crosswalk import LinkRow, compare_links
 from .errors import IpregError, N_
+
+
+DECIDES = N_("Where the two differ, ipreg follows the statistics office's table; the package's links are kept "
+             "beside it as evidence.")
 
 
 def _links(session: Session, source: str) -> list[LinkRow]:
@@ -35,4 +39,4 @@ def check_sources(session: Session) -> dict:
             for link in item[side]:
                 link["name"] = new_names.get(link["code"], "")
     return {"disagreements": len(report), "compared_old_units": len({(l.old_level, l.old_code) for l in table}),
-            "items": report}
+            "decides": "table", "note": DECIDES, "items": report}
