@@ -1,6 +1,7 @@
 """Exports of search results and of the whole registry: CSV, XLSX, GeoJSON, GeoPackage.
 
-Every text cell that a spreadsheet would run as a formula (starting with = + - @) is neutralised.
+Every text value goes out through ``text_safety.outbound``: formula-like text (= + - @ tab CR first) gets a
+leading apostrophe and characters XML cannot hold are replaced, in all four formats alike.
 """
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ import json
 import tempfile
 from pathlib import Path
 
-from ..importers.tabular import neutralise
+from .text_safety import outbound, outbound_tree
 
 
 def to_csv(rows: list[dict], columns: list[str]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(columns)
+    writer.writerow([outbound(c) for c in columns])
     for row in rows:
-        writer.writerow([neutralise(row.get(c, "")) for c in columns])
+        writer.writerow([outbound(row.get(c, "")) for c in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens Vietnamese text correctly
 
 
@@ -28,19 +29,21 @@ def to_xlsx(rows: list[dict], columns: list[str], sheet: str = "records",
 
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet)
-    ws.append(columns)
+    ws.append([outbound(c) for c in columns])
     for row in rows:
-        ws.append([neutralise(row.get(c, "")) for c in columns])
+        ws.append([outbound(row.get(c, "")) for c in columns])
     for name, lines in (extra_sheets or {}).items():
         extra = book.create_sheet(name)
         for line in lines:
-            extra.append([neutralise(v) for v in line])
+            extra.append([outbound(v) for v in line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
 def to_geojson(features: list[dict]) -> bytes:
+    """A FeatureCollection; the features' properties go out through ``outbound`` (geometries are numbers)."""
+    features = [{**f, "properties": outbound_tree(f.get("properties"))} for f in features]
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
 
 
@@ -48,7 +51,7 @@ def to_geopackage(rows: list[dict], geometries: list, layer: str = "registration
     """A GeoPackage QGIS opens directly (EPSG:4326), written with pyogrio."""
     import geopandas as gpd  # noqa: PLC0415
 
-    frame = gpd.GeoDataFrame(rows, geometry=geometries, crs=4326)
+    frame = gpd.GeoDataFrame([outbound_tree(row) for row in rows], geometry=geometries, crs=4326)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ipreg.gpkg"
         frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")

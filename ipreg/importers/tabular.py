@@ -1,25 +1,34 @@
 """Read an uploaded or local CSV/XLSX file into rows of text, refusing anything unsafe or malformed.
 
 The format is decided by the content, not the file name: an XLSX is a zip with a workbook inside, a CSV is
-UTF-8 text without NUL bytes; a name that disagrees with the content is refused (a renamed binary). Zip
-bombs are refused before extraction by the declared sizes and compression ratio; XML is parsed by openpyxl
-with defusedxml installed, which refuses external entities and entity expansion. Every cell is read as
-text (codes keep their leading zeros) and formulas are refused rather than evaluated.
+UTF-8 text without NUL bytes; a name that disagrees with the content is refused (a renamed binary), and a
+text file in another encoding is refused with the steps that save it as CSV UTF-8. Rows are streamed
+(``sheets``) and every limit is applied as the row that exceeds it arrives, so a hostile file costs no more
+than the limits allow. Every cell is read as text (codes keep their leading zeros); control characters and
+formulas are refused with their row and column (see ``domain.text_safety``).
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from ..domain.errors import IpregError, N_
 from ..domain.text import fold, nfc
+from ..domain.text_safety import REFUSE, WARN, first_control, formula_risk
+from .encodings import wide_encoding, wide_unicode
+from .sheets import MAX_COLUMNS, Limits, csv_rows, xlsx_rows
 
-MAX_UNCOMPRESSED = 100 * 1024 * 1024
-MAX_RATIO = 200
-FORMULA_START = ("=", "+", "-", "@")
+
+@dataclass
+class CellNote:
+    """A warning about one cell that was imported as it stands (for the import report)."""
+
+    line: int
+    column: str
+    value: str
+    msgid: str
+    params: dict
 
 
 @dataclass
@@ -31,6 +40,7 @@ class Table:
     lines: list[int]
     unknown_columns: list[str] = field(default_factory=list)
     format: str = "csv"
+    warnings: list[CellNote] = field(default_factory=list)
 
 
 def _refuse(msgid: str, **params):
@@ -51,72 +61,12 @@ def sniff(data: bytes, filename: str) -> str:
         return "xlsx"
     if extension == "xlsx":
         _refuse(N_("%(name)s is named .xlsx but is not an Excel workbook."), name=filename)
+    encoding = wide_encoding(data[:4096])
+    if encoding:
+        raise wide_unicode(filename, encoding)
     if b"\x00" in data[:65536]:
         _refuse(N_("%(name)s is not a text file: it contains binary data."), name=filename)
     return "csv"
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        _refuse(N_("The file is not UTF-8 text (byte %(byte)d). Save it as “CSV UTF-8” and upload it again."),
-                byte=exc.start)
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    text = _decode(data)
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as exc:
-        _refuse(N_("The CSV cannot be read: %(error)s"), error=str(exc))
-
-
-def _check_zip(data: bytes) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        _refuse(N_("The workbook is damaged (not a valid zip file)."))
-    names = set(archive.namelist())
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
-        _refuse(N_("The zip file is not an Excel workbook."))
-    total = sum(i.file_size for i in archive.infolist())
-    packed = sum(i.compress_size for i in archive.infolist()) or 1
-    if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
-        _refuse(N_("The workbook expands to %(size)d MB (ratio %(ratio)d:1): refused as a possible zip bomb."),
-                size=total // (1024 * 1024), ratio=int(total / packed))
-    for info in archive.infolist():
-        if info.filename.startswith("xl/externalLinks/"):
-            _refuse(N_("The workbook links to external files: remove the links and upload it again."))
-
-
-def _xlsx_rows(data: bytes) -> list[list[str]]:
-    _check_zip(data)
-    import openpyxl  # noqa: PLC0415 - heavy, only for workbooks
-    from openpyxl.xml import DEFUSEDXML  # noqa: PLC0415
-
-    if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
-        _refuse(N_("Workbooks cannot be read safely on this server (defusedxml is missing)."))
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl and defusedxml raise many classes for hostile or damaged files
-        _refuse(N_("The workbook cannot be read safely: %(error)s"), error=type(exc).__name__)
-    sheet = book.worksheets[0]
-    rows = []
-    for r, row in enumerate(sheet.iter_rows(), start=1):
-        values = []
-        for c, cell in enumerate(row, start=1):
-            if getattr(cell, "data_type", None) == "f":
-                _refuse(N_("Row %(row)d, column %(col)d holds a formula; enter values only."), row=r, col=c)
-            values.append(_cell_text(cell.value))
-        rows.append(values)
-    book.close()
-    return rows
 
 
 class NumberCell(str):
@@ -133,11 +83,12 @@ class NumberCell(str):
         return [self]
 
 
-def _cell_text(value) -> str:
-    from datetime import date, datetime  # noqa: PLC0415
-
+def _cell_text(value) -> str | None:
+    """The text of a cell value; None for what is not a value (an array or data-table formula object)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
     if isinstance(value, date):
@@ -148,7 +99,9 @@ def _cell_text(value) -> str:
         return NumberCell(int(value))
     if isinstance(value, int):
         return NumberCell(value)
-    return str(value)
+    if isinstance(value, (float, time, timedelta)):
+        return str(value)
+    return None
 
 
 def _column_of(title: str, aliases: dict[str, str]) -> str | None:
@@ -164,17 +117,86 @@ def _column_of(title: str, aliases: dict[str, str]) -> str | None:
 
 
 def read_table(data: bytes, filename: str, aliases: dict[str, str], required: list[str], *,
-               max_rows: int, max_cell_chars: int, max_bytes: int | None = None) -> Table:
-    """Parse ``data`` into a ``Table`` with canonical column names (``aliases``: folded header → column)."""
+               max_rows: int, max_cell_chars: int, max_bytes: int | None = None,
+               max_columns: int = MAX_COLUMNS) -> Table:
+    """Parse ``data`` into a ``Table`` with canonical column names (``aliases``: folded header → column),
+    stopping at the first row that exceeds a limit."""
     if max_bytes is not None and len(data) > max_bytes:
         _refuse(N_("The file is %(size)d bytes; the limit is %(limit)d."), size=len(data), limit=max_bytes)
     kind = sniff(data, filename)
-    raw = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
-    while raw and not any(c.strip() for c in raw[-1]):
-        raw.pop()
-    if not raw:
+    limits = Limits(max_rows, max_cell_chars, max_columns)
+    source = xlsx_rows(data, limits) if kind == "xlsx" else csv_rows(data, limits)
+    columns = table = None
+    for line, values in source:
+        if line > limits.last_row_read:
+            _refuse(N_("The sheet goes on beyond row %(row)d (empty or formatted rows count too); the limit is "
+                       "%(limit)d rows. Delete the rows below your data, save and upload it again."),
+                    row=limits.last_row_read, limit=max_rows)
+        texts = _row_texts(values, line, limits)
+        if table is None:
+            columns, table = _header(texts, aliases, required, max_cell_chars, kind)
+        elif any(t.strip() for t in texts):
+            if line > limits.last_line:
+                _refuse(N_("The file has more than %(limit)d rows (row %(row)d holds a value); the limit is "
+                           "%(limit)d rows. Split it into several files."), row=line, limit=max_rows)
+            table.rows.append(_row(texts, columns, line, max_cell_chars, table.warnings))
+            table.lines.append(line)
+    if table is None:
         _refuse(N_("The file is empty."))
-    header = [nfc(h) for h in raw[0]]
+    if not table.rows:
+        _refuse(N_("The file has column names but no rows."))
+    return table
+
+
+def _letter(index: int) -> str:
+    """The spreadsheet name of a 0-based column index (0 → A, 26 → AA)."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _row_texts(values, line: int, limits: Limits) -> list[str]:
+    """The texts of a row's cells, refusing a value beyond the column limit (trailing empty cells, which
+    spreadsheets write for formatting, are ignored) and cells that are not values."""
+    values = list(values)
+    if len(values) > limits.max_columns:
+        beyond = values[limits.max_columns:]
+        if beyond.count(None) + beyond.count("") != len(beyond):
+            index = limits.max_columns + next(i for i, v in enumerate(beyond) if v not in (None, ""))
+            _refuse(N_("Row %(row)d has a value in column %(column)s; the limit is %(limit)d columns. Delete the "
+                       "columns to the right of your data, save and upload it again."),
+                    row=line, column=_letter(index), limit=limits.max_columns)
+        values = values[:limits.max_columns]
+    texts = []
+    for index, value in enumerate(values):
+        text = _cell_text(value)
+        if text is None:
+            _refuse(N_("Row %(row)d, column %(column)s holds a formula; enter values only."), row=line,
+                    column=_letter(index))
+        texts.append(text)
+    return texts
+
+
+def _check_text(value: str, line: int, column: str, max_cell_chars: int) -> None:
+    if len(value) > max_cell_chars:
+        _refuse(N_("Row %(row)d, column %(column)s has %(chars)d characters; the limit is %(limit)d."),
+                row=line, column=column, chars=len(value), limit=max_cell_chars)
+    position = first_control(value)
+    if position is not None:
+        _refuse(N_("Row %(row)d, column %(column)s holds an invisible control character (%(code)s) at character "
+                   "%(position)d, which would break exports. Delete it (retype the cell) and upload the file "
+                   "again."), row=line, column=column, code=f"U+{ord(value[position]):04X}", position=position + 1)
+
+
+def _header(texts: list[str], aliases: dict[str, str], required: list[str], max_cell_chars: int, kind: str
+            ) -> tuple[list[str | None], Table]:
+    """The canonical column of each header cell (None for columns not used), and the empty table."""
+    for index, title in enumerate(texts):
+        _check_text(title, 1, _letter(index), max_cell_chars)
+    header = [nfc(h) for h in texts]
     columns, unknown, seen = [], [], {}
     for index, title in enumerate(header):
         canonical = _column_of(title, aliases)
@@ -192,33 +214,35 @@ def read_table(data: bytes, filename: str, aliases: dict[str, str], required: li
     if missing:
         _refuse(N_("Missing columns: %(columns)s. The first row must hold the column names."),
                 columns=", ".join(missing))
-    body = raw[1:]
-    if len(body) > max_rows:
-        _refuse(N_("The file has %(rows)d rows; the limit is %(limit)d."), rows=len(body), limit=max_rows)
-    rows, lines = [], []
-    for line, values in enumerate(body, start=2):
-        if not any(v.strip() for v in values):
+    return columns, Table([c for c in columns if c], [], [], unknown, kind)
+
+
+def _row(texts: list[str], columns: list[str | None], line: int, max_cell_chars: int,
+         warnings: list[CellNote]) -> dict[str, str]:
+    """One data row by canonical column; cells of columns not used are not checked (they are not kept)."""
+    row = {}
+    for column, value in zip(columns, texts):
+        if column is None:
             continue
-        row = {}
-        for column, value in zip(columns, values):
-            if column is None:
-                continue
-            if len(value) > max_cell_chars:
-                _refuse(N_("Row %(row)d, column %(column)s has %(chars)d characters; the limit is %(limit)d."),
-                        row=line, column=column, chars=len(value), limit=max_cell_chars)
-            if kind == "csv" and value.lstrip().startswith("="):
-                _refuse(N_("Row %(row)d, column %(column)s holds a formula; enter values only."),
-                        row=line, column=column)
-            row[column] = value if isinstance(value, NumberCell) else nfc(value)
-        rows.append(row)
-        lines.append(line)
-    if not rows:
-        _refuse(N_("The file has column names but no rows."))
-    return Table([c for c in columns if c], rows, lines, unknown, kind)
+        if isinstance(value, NumberCell):
+            row[column] = value
+            continue
+        _check_text(value, line, column, max_cell_chars)
+        risk = formula_risk(value)
+        sign = value.lstrip()[:1]
+        if risk == REFUSE and sign in "=@":
+            _refuse(N_("Row %(row)d, column %(column)s starts with “%(char)s”, which a spreadsheet runs as a "
+                       "formula; ipreg takes values only. If it is text, remove the leading “%(char)s”; if it is a "
+                       "formula, paste its result as a value (Paste Special › Values)."),
+                    row=line, column=column, char=sign)
+        if risk == REFUSE:
+            _refuse(N_("Row %(row)d, column %(column)s starts with “%(char)s” glued to text, which a spreadsheet "
+                       "runs as a formula; ipreg takes values only. For a list item write a space after it "
+                       "(“- xóm 1”), otherwise remove it."), row=line, column=column, char=sign)
+        row[column] = nfc(value)
+        if risk == WARN:
+            warnings.append(CellNote(line, column, row[column], N_(
+                "%(value)s starts with “%(char)s”: kept as text (exports show it with a leading apostrophe, so "
+                "that no spreadsheet runs it as a formula)"), {"value": row[column], "char": sign}))
+    return row
 
-
-def neutralise(value) -> object:
-    """Prefix text that a spreadsheet would run as a formula (= + - @) so that exports are inert."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
