@@ -17,9 +17,18 @@ from ..models import Flag, Registration
 from .gazetteer import Gazetteer
 from .flag_view import payloads
 from .records import describe_record
+from .text_safety import outbound
 
 KIND_VI = {"GI": "chỉ dẫn địa lý", "COLLECTIVE": "nhãn hiệu tập thể", "CERTIFICATION": "nhãn hiệu chứng nhận"}
 ROLE_VI = {"holder": "chủ sở hữu", "manager": "tổ chức quản lý", "area": "khu vực địa lý"}
+
+
+def _paragraph(doc, text: str = ""):
+    """Add a paragraph through ``outbound``, as every way out of ipreg: a paragraph is a DOCX's cell, so text
+    that starts one would be neutralised like a spreadsheet cell (ours start with fixed words), and characters
+    XML cannot hold, possible in records stored before the import refused them, are replaced instead of
+    making the whole letter a server error."""
+    return doc.add_paragraph(outbound(text))
 
 
 def _vn(value: str | None) -> str:
@@ -39,22 +48,22 @@ def _party(p: dict | None) -> str:
 def _page(doc, session: Session, gaz: Gazetteer, reg: Registration, flags: list[Flag]) -> None:
     record = describe_record(session, gaz, reg, with_history=False)
     words = payloads(session, flags)
-    title = doc.add_paragraph()
+    title = _paragraph(doc)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc")
     run.bold = True
-    heading = doc.add_paragraph()
+    heading = _paragraph(doc)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     h = heading.add_run(f"TỜ KHAI YÊU CẦU GHI NHẬN THAY ĐỔI THÔNG TIN {KIND_VI[reg.kind].upper()}\n(bản dự thảo)")
     h.bold = True
     h.font.size = Pt(13)
-    doc.add_paragraph("Kính gửi: Cục Sở hữu trí tuệ")
+    _paragraph(doc, "Kính gửi: Cục Sở hữu trí tuệ")
     number = record["reg_no"] or f"(chưa có số; mã nội bộ {record['internal_id']})"
-    doc.add_paragraph(f"1. Đối tượng: {KIND_VI[reg.kind]} «{record['name']}» — sản phẩm: {record['product'] or '…'}; "
+    _paragraph(doc, f"1. Đối tượng: {KIND_VI[reg.kind]} «{record['name']}» — sản phẩm: {record['product'] or '…'}; "
                       f"số văn bằng: {number}; ngày cấp: {_vn(record['granted_on'])}.")
-    doc.add_paragraph(f"2. Chủ sở hữu hiện ghi nhận: {_party(record['holder'])}.")
-    doc.add_paragraph(f"3. Tổ chức quản lý hiện ghi nhận: {_party(record['manager'])}.")
-    doc.add_paragraph("4. Nội dung yêu cầu ghi nhận thay đổi:")
+    _paragraph(doc, f"2. Chủ sở hữu hiện ghi nhận: {_party(record['holder'])}.")
+    _paragraph(doc, f"3. Tổ chức quản lý hiện ghi nhận: {_party(record['manager'])}.")
+    _paragraph(doc, "4. Nội dung yêu cầu ghi nhận thay đổi:")
     for n, flag in enumerate(flags, start=1):
         decision = flag.decision or {}
         suggested = words[flag.id]["suggested"]
@@ -70,18 +79,18 @@ def _page(doc, session: Session, gaz: Gazetteer, reg: Registration, flags: list[
                     f"{(record['area'] or {}).get('reexpressed', '…')}.")
         else:
             text = f"4.{n}. {words[flag.id]['reason_vi']}"
-        doc.add_paragraph(text)
+        _paragraph(doc, text)
         basis = [l.get("legal_basis") for l in words[flag.id]["evidence"].get("links", []) if l.get("legal_basis")]
         if basis:
-            doc.add_paragraph(f"Căn cứ: {'; '.join(sorted(set(basis))[:3])}.")
+            _paragraph(doc, f"Căn cứ: {'; '.join(sorted(set(basis))[:3])}.")
         if decision.get("decision_no"):
-            doc.add_paragraph(f"Theo Quyết định số {decision['decision_no']} ngày {_vn(decision.get('decision_date'))}"
+            _paragraph(doc, f"Theo Quyết định số {decision['decision_no']} ngày {_vn(decision.get('decision_date'))}"
                               f", có hiệu lực từ {_vn(decision.get('effective_date'))}.")
     if not flags:
-        doc.add_paragraph("(không có thay đổi nào được đề nghị)")
-    doc.add_paragraph("5. Tài liệu kèm theo: quyết định nêu trên; văn bản của cơ quan có thẩm quyền về việc sắp xếp "
+        _paragraph(doc, "(không có thay đổi nào được đề nghị)")
+    _paragraph(doc, "5. Tài liệu kèm theo: quyết định nêu trên; văn bản của cơ quan có thẩm quyền về việc sắp xếp "
                       "đơn vị hành chính.")
-    sign = doc.add_paragraph("\n……………, ngày …… tháng …… năm ……\nĐẠI DIỆN CƠ QUAN, TỔ CHỨC\n(ký, ghi rõ họ tên, đóng dấu)")
+    sign = _paragraph(doc, "\n……………, ngày …… tháng …… năm ……\nĐẠI DIỆN CƠ QUAN, TỔ CHỨC\n(ký, ghi rõ họ tên, đóng dấu)")
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 

@@ -1,4 +1,7 @@
-"""``/api/v1/records``: search with filters and pages, and one record (the JSON of ``ipreg records show``)."""
+"""``/api/v1/records``: search with filters and pages, and one record (the JSON of ``ipreg records show``).
+
+Record text leaves through ``outbound_tree`` as from every export: API data end up in spreadsheets too.
+"""
 from __future__ import annotations
 
 from datetime import date
@@ -10,6 +13,7 @@ from marshmallow import Schema, fields, validate
 from ...domain.gazetteer import get_gazetteer
 from ...domain.records import check_visible, describe_record, find_record
 from ...domain.search import RecordQuery, result_rows, search_records
+from ...domain.text_safety import outbound_tree
 from ...extensions import db
 from ...models.registry import KINDS, PARTY_KINDS, STATUSES
 from ..security import can, current, current_scope, requires
@@ -47,7 +51,7 @@ class RecordList(MethodView):
                             public_only=current() is None)
         records, total = search_records(db.session, query)
         return {"total": total, "page": query.page, "per_page": query.per_page,
-                "items": result_rows(db.session, records)}
+                "items": outbound_tree(result_rows(db.session, records))}
 
 
 @blp.route("/<kind>/<path:reg_no>")
@@ -60,4 +64,5 @@ class RecordItem(MethodView):
         reg = find_record(db.session, kind, reg_no)
         check_visible(db.session, reg, current_scope(), public_only=current() is None)
         on: date | None = args.get("on")
-        return describe_record(db.session, get_gazetteer(db.session), reg, on=on, with_flags=can("read_flags"))
+        return outbound_tree(describe_record(db.session, get_gazetteer(db.session), reg, on=on,
+                                             with_flags=can("read_flags")))
