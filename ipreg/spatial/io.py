@@ -1,4 +1,9 @@
-"""Read boundary layers with pyogrio, as the loader settings in ``layers.toml`` describe them."""
+"""Read boundary layers with pyogrio, as the loader settings in ``layers.toml`` describe them.
+
+pyogrio (GDAL) is imported when a layer is read, not with this module: loading GDAL costs about 80 MB of
+memory, which every CLI command and web worker would otherwise pay (a command refusing a hostile upload must
+stay within 200 MB).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -7,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pyogrio
 import shapely
 
 from ..domain.errors import IpregError, N_
@@ -63,6 +67,8 @@ def file_fingerprint(path: Path) -> str:
 
 def read_layer(spec: LayerSpec) -> Layer:
     """Read one layer; codes keep their leading zeros (read as text, never as numbers)."""
+    import pyogrio  # noqa: PLC0415 - GDAL is heavy, see the module docstring
+
     try:
         table = pyogrio.read_dataframe(spec.path, columns=[spec.code_field], use_arrow=False)
     except Exception as exc:  # pyogrio raises several unrelated classes for unreadable files
