@@ -12,7 +12,7 @@ def test_demo_sets_up_everything_on_a_fresh_database(db_template, tmp_path, geod
     assert result.exit_code == 0, result.output
     out = result.output
     assert "First administrator created: user 'admin', one-time password" in out
-    assert "Imported:" in out and "rows rejected" in out and "Warnings:" in out
+    assert "Imported:" in out and "refused" in out and "Warnings:" in out
     assert "flags opened" in out
     again = app.test_cli_runner().invoke(args=["demo", "--file", str(sample_csv)])
     assert again.exit_code == 0 and "First administrator" not in again.output

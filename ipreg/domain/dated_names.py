@@ -111,6 +111,10 @@ def _dated(history: UnitHistory, head: Part, rest: list[Part], day: date, levels
     chosen = ([h for h in hits if h.span.on(day)]
               or sorted((h for h in hits if h.span.valid_to < day), key=lambda h: h.span.valid_to, reverse=True)
               or sorted((h for h in hits if h.span.valid_from > day), key=lambda h: h.span.valid_from))
+    for hit in chosen:
+        written_type = parse_part(hit.span.name).type
+        if head.type and written_type and head.type != written_type:
+            hit.notes.append(Message(N_("type is %(actual)s, not %(given)s"), actual=written_type, given=head.type))
     groups = {}
     for hit in chosen:
         groups.setdefault(hit.span.succ_code if hit.span.resolved else ("?", hit.span.code), hit)
@@ -168,6 +172,9 @@ def _answer(history: UnitHistory, query: str, day: date, hit: _Hit) -> DatedReso
                                 "2025-06-30"), path=path, succ=unit.code, **params))
     if not span.on(day) and span.valid_to >= day:
         notes.append(Message(N_("%(name)s bore this name only from %(start)s"), **params))
+    if notes and not (same and span.valid_to >= OLD_VALID_TO) and not any(str(unit.name) in str(n) for n in notes):
+        notes.append(Message(N_("%(name)s (%(code)s, %(where)s, %(start)s to %(end)s) is %(path)s (%(succ)s) on "
+                                "2025-06-30"), path=path, succ=unit.code, **params))
     message = Message(N_("Matched")) if not notes else Message.join("; ", notes)
     return DatedResolution(query, day, unit, path, span, history.coverage(span), notes, [], message)
 
