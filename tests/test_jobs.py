@@ -3,7 +3,7 @@ import html
 import json
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from conftest import client_as, login, make_user
 
@@ -151,3 +151,102 @@ def test_every_job_kind_has_a_handler_and_a_label():
     from ipreg.web.jobs import JOB_KINDS
 
     assert set(HANDLERS) == set(KINDS) == set(JOB_KINDS)
+
+
+def test_a_job_held_longer_than_its_lease_stays_alive_and_a_dead_ones_commit_is_refused(loaded):
+    """The heartbeat keeps a live job's lease; once a job was ended as dead, its work can no longer commit."""
+    import time
+
+    import pytest
+    from sqlalchemy.orm import Session
+
+    from ipreg.database import begin_write
+    from ipreg.domain.jobs import JobLost, JobRun, claim_next, current, enqueue
+    from ipreg.extensions import db
+    from ipreg.models import Job, Registration
+
+    with loaded.app_context():
+        job_id = enqueue(db.session, "import_records", {}, "t").id
+        db.session.commit()
+        engine = db.engine
+        assert claim_next(engine, "alive", 0.6) == job_id
+        run = JobRun(engine, job_id, "alive", 1, 0.6)
+        with Session(engine) as work:
+            run.attach(work)
+            time.sleep(1.5)  # two and a half leases
+            assert claim_next(engine, "other", 0.6) is None
+            assert current(db.session, job_id).status == "running"
+            run.detach()
+            time.sleep(1.0)  # the heartbeat stopped: the lease runs out, as when the worker is killed
+            db.session.expire_all()
+            assert current(db.session, job_id).status == "failed"
+            begin_write(work)
+            work.get(Registration, db.session.scalar(select(Registration.id).limit(1))).notes = "zombie"
+            with pytest.raises(JobLost):
+                work.commit()
+            work.rollback()
+        db.session.commit()  # a fresh read (SQLite snapshots per transaction)
+        job = db.session.get(Job, job_id)
+        assert job.status == "failed" and job.written_at is None and "nothing of it was written" in job.message
+        assert db.session.scalar(select(Registration.id).where(Registration.notes == "zombie")) is None
+
+
+def test_a_repeatable_job_whose_worker_died_is_queued_again_then_failed_after_three_attempts(loaded):
+    import time
+
+    from ipreg.domain.jobs import MAX_ATTEMPTS, claim_next, enqueue
+    from ipreg.extensions import db
+    from ipreg.models import Job
+
+    with loaded.app_context():
+        job_id = enqueue(db.session, "flags_run", {}, "t").id
+        db.session.commit()
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            assert claim_next(db.engine, f"dies-{attempt}", 0.05) == job_id  # claimed; its worker never renews
+            time.sleep(0.1)
+        assert claim_next(db.engine, "next", 0.05) is None
+        job = db.session.get(Job, job_id)
+        assert job.status == "failed" and job.attempts == MAX_ATTEMPTS and job.result["dead"]
+
+
+def _reassignment_rows(app, n_rows: int) -> bytes:
+    header = "kind,reg_no,role,new_party,new_party_kind,new_party_unit,decision_no,decision_date,effective_date,note\n"
+    row = "GI,99999,manager,Sở Khoa học và Công nghệ tỉnh Bắc Ninh,dost,24,1/QĐ,2025-08-01,2025-08-01,x\n"
+    return (header + row * n_rows).encode()
+
+
+def test_a_large_batch_upload_is_previewed_by_a_job_and_a_small_one_in_the_request(loaded):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from ipreg.extensions import db
+    from ipreg.models import Job
+    from ipreg.web.uploads import INLINE_ROWS, preview_upload
+
+    def upload(data: bytes, name="move.csv"):
+        with loaded.test_request_context("/admin/batches", method="POST"):
+            response = preview_upload(FileStorage(io.BytesIO(data), name, content_type="text/csv"))
+            return response if isinstance(response, tuple) else (response, response.status_code)
+
+    small, status = upload(_reassignment_rows(loaded, 3))
+    assert status == 400  # previewed here: record 99999 does not exist
+    with loaded.app_context():
+        assert db.session.scalar(select(Job.id).where(Job.kind == "batch_preview")) is None
+    large, status = upload(_reassignment_rows(loaded, INLINE_ROWS + 1))
+    assert status == 302 and "/jobs/" in large.headers["Location"]
+    with loaded.app_context():
+        job = db.session.scalars(select(Job).where(Job.kind == "batch_preview")).one()
+        assert job.status == "done" and job.result["batch"] is None and job.result["errors"]
+        assert "changes" not in job.result and job.result["errors"][0]["msgid"]
+    from ipreg.domain.errors import IpregError
+
+    wrong_header = b"kind,number\n" + b"GI,1\n" * (INLINE_ROWS + 1)
+    try:
+        upload(wrong_header)
+        raise AssertionError("a wrong header row must be refused in the request")
+    except IpregError as exc:
+        assert "Missing columns" in exc.message
+    with loaded.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Job).where(Job.kind == "batch_preview")) == 1
+

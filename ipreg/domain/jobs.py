@@ -27,6 +27,7 @@ from typing import Callable, Iterator
 from sqlalchemy import event, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..database import BUSY_TIMEOUT_MS, WRITING, begin_write
 from ..models import Job
@@ -100,8 +101,10 @@ def _stamp(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "?"
 
 
-def _end_dead(conn: Connection, job: Job, now) -> bool:
-    """Fail (or queue again) a running job whose lease expired, unless it was renewed or ended meanwhile."""
+def _end_dead(conn: Connection, job: Job, now) -> dict | None:
+    """Fail (or queue again) a running job whose lease expired, unless it was renewed or ended meanwhile.
+
+    Returns what was written, or None."""
     params = {"at": _stamp(job.lease_expires_at), "written": _stamp(job.written_at)}
     if job.kind in REPEATABLE and (job.attempts or 0) < MAX_ATTEMPTS:
         msgid, params = DEAD_QUEUED_AGAIN, {**params, "attempt": (job.attempts or 0) + 1, "max": MAX_ATTEMPTS}
@@ -113,7 +116,7 @@ def _end_dead(conn: Connection, job: Job, now) -> bool:
     values.update(message=message, result={"error": message, "msgid": msgid, "params": params, "dead": True})
     ended = conn.execute(update(Job).where(Job.id == job.id, Job.status == "running", Job.attempts == job.attempts,
                                            _expired(now)).values(**values))
-    return ended.rowcount == 1
+    return values if ended.rowcount == 1 else None
 
 
 def current(session: Session, job_id: int) -> Job | None:
@@ -125,12 +128,13 @@ def current(session: Session, job_id: int) -> Job | None:
         return job
     try:
         with _impatient(session.get_bind(), wait_ms=100) as conn:
-            _end_dead(conn, job, now)
+            written = _end_dead(conn, job, now)
             conn.commit()
     except Exception:  # noqa: BLE001 - locked: the next look tries again
         return job
-    session.expire(job)
-    return session.get(Job, job_id)
+    for key, value in (written or {}).items():  # the caller's read may predate the write (SQLite snapshot)
+        set_committed_value(job, key, value)
+    return job
 
 
 @contextmanager

@@ -1,19 +1,38 @@
-"""Uploaded spreadsheets: the type the browser declares is checked before the content is read.
+"""Uploaded spreadsheets: a small first check in the request; reading a large file is a job.
 
-The content decides what a file is (``importers.tabular.sniff``); the declared type only refuses what
-cannot be a spreadsheet (a PDF, an image, a program). Browsers differ for CSV: Excel on Windows sends
-``application/vnd.ms-excel``, others ``text/csv``, ``text/plain`` or ``application/octet-stream``.
+The type the browser declares is checked before the content is read. The content decides what a file is
+(``importers.tabular.sniff``); the declared type only refuses what cannot be a spreadsheet (a PDF, an
+image, a program). Browsers differ for CSV: Excel on Windows sends ``application/vnd.ms-excel``, others
+``text/csv``, ``text/plain`` or ``application/octet-stream``.
+
+A web worker never parses a large upload: it checks size, type and (for a CSV) the header row, stores the
+file and queues its reading as a job, whose page shows the progress as for an apply. A file of a few
+hundred rows is still previewed in the request, where the answer comes at once.
 """
 from __future__ import annotations
 
+import io
+import zipfile
+from pathlib import Path
+
+from flask import current_app, redirect, render_template, url_for
 from werkzeug.datastructures import FileStorage
 
+from ..domain import batches as batch_domain
 from ..domain.errors import N_, IpregError
+from ..domain.jobs import upload_path
+from ..extensions import db
+from ..importers.reassign import read_reassignment
+from ..importers.tabular import sniff
+from .jobs import redirect_to, start_job
+from .security import actor_name
 
 SPREADSHEET_TYPES = {
     "", "text/csv", "text/plain", "text/x-csv", "application/csv", "application/x-csv", "application/octet-stream",
     "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+INLINE_BYTES = 256 * 1024  # larger (for XLSX: worksheets larger once unzipped) is read by a job
+INLINE_ROWS = 300  # CSV lines
 
 
 def spreadsheet_upload(upload: FileStorage | None) -> FileStorage:
@@ -25,3 +44,50 @@ def spreadsheet_upload(upload: FileStorage | None) -> FileStorage:
         raise IpregError(N_("%(name)s was sent as %(type)s: only CSV (UTF-8) and Excel (.xlsx) files are accepted."),
                          name=upload.filename, type=declared)
     return upload
+
+
+def is_large(data: bytes, kind: str) -> bool:
+    """Whether reading the file could hold a web worker for long (the zip's directory, never its content)."""
+    if len(data) > INLINE_BYTES:
+        return True
+    if kind == "csv":
+        return data.count(b"\n") > INLINE_ROWS
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            return sum(i.file_size for i in book.infolist() if i.filename.startswith("xl/worksheets/")) > INLINE_BYTES
+    except zipfile.BadZipFile:
+        return False  # refused by the reader at once, with its own message
+
+
+def check_csv_header(data: bytes, filename: str, max_cell_chars: int) -> None:
+    """Refuse now a CSV whose header row is wrong: its first two lines are read, not the file."""
+    head = b"\n".join(data.split(b"\n", 2)[:2])
+    read_reassignment(head, filename, max_rows=1, max_cell_chars=max_cell_chars, max_bytes=None)
+
+
+def stage(data: bytes, filename: str) -> Path:
+    """Keep the upload where its job will read it."""
+    path = upload_path(Path(current_app.instance_path) / "uploads", batch_domain.file_hash(data), filename)
+    path.write_bytes(data)
+    return path
+
+
+def preview_upload(upload: FileStorage | None):
+    """An admin's re-assignment file: previewed here when small, else queued as a ``batch_preview`` job."""
+    upload = spreadsheet_upload(upload)
+    data = upload.read()
+    kind = sniff(data, upload.filename)
+    cfg = current_app.config
+    limits = {"max_rows": cfg["IPREG_MAX_ROWS"], "max_cell_chars": cfg["IPREG_MAX_CELL_CHARS"]}
+    if is_large(data, kind):
+        if kind == "csv":
+            check_csv_header(data, upload.filename, limits["max_cell_chars"])
+        return redirect_to(start_job("batch_preview", {
+            "path": str(stage(data, upload.filename)), "filename": upload.filename[:255], **limits,
+            "allow_future": cfg["IPREG_ALLOW_FUTURE_EFFECTIVE"]}))
+    report = batch_domain.preview(db.session, data, upload.filename, actor=actor_name(), **limits,
+                                  max_bytes=cfg["MAX_CONTENT_LENGTH"], allow_future=cfg["IPREG_ALLOW_FUTURE_EFFECTIVE"])
+    if report["errors"]:
+        db.session.rollback()
+        return render_template("admin/report.html", report=report, filename=upload.filename), 400
+    return redirect(url_for("admin.batch", batch_id=report["batch"]))
