@@ -16,8 +16,8 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from ..domain.errors import N_, IpregError
-from ..domain.job_handlers import HANDLERS
 from ..domain import jobs as job_domain
+from ..domain.job_handlers import HANDLERS
 from ..domain.jobs import claim_next, current, job_dict, owner_id, run_job, sqlite_checkpoint
 from ..extensions import db
 from .common import domain_errors, echo_json, json_option

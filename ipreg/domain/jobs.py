@@ -173,7 +173,8 @@ class JobRun:
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
 
-    def _mine(self):
+    def held(self):
+        """The job row while this run still holds its claim (the fence of every write)."""
         return (Job.id == self.job_id, Job.status == "running", Job.lease_owner == self.owner,
                 Job.attempts == self.attempt)
 
@@ -183,7 +184,7 @@ class JobRun:
             values["message"] = message
         try:
             with _impatient(self.engine, wait_ms=100) as conn:
-                conn.execute(update(Job).where(*self._mine()).values(**values))
+                conn.execute(update(Job).where(*self.held()).values(**values))
                 conn.commit()
         except Exception:  # noqa: BLE001 - progress must never break the work
             pass
@@ -198,7 +199,7 @@ class JobRun:
         """Push the lease forward; False (and the job marked lost) when another worker has ended it."""
         try:
             with _impatient(self.engine, wait_ms=wait_ms) as conn:
-                renewed = conn.execute(update(Job).where(*self._mine())
+                renewed = conn.execute(update(Job).where(*self.held())
                                        .values(lease_expires_at=utcnow() + self.lease)).rowcount
                 conn.commit()
         except Exception:  # noqa: BLE001 - locked (by the job's own writes): its commit renews instead
@@ -229,7 +230,7 @@ class JobRun:
             return  # a read-only SQLite transaction must not start writing at its end
         now = utcnow()
         values = {"lease_expires_at": now + self.lease, "written_at": now, **(self.final or {})}
-        if session.connection().execute(update(Job).where(*self._mine()).values(**values)).rowcount != 1:
+        if session.connection().execute(update(Job).where(*self.held()).values(**values)).rowcount != 1:
             self.lost = True
             raise JobLost(f"job {self.job_id} was ended while it ran (its lease expired): nothing is written")
 
@@ -261,7 +262,7 @@ def run_job(engine: Engine, job_id: int, handlers: dict[str, Callable], *, owner
             run.detach()
     with Session(engine) as session:
         if not run.finished:  # fenced: a job ended as dead meanwhile keeps what its ender wrote
-            session.execute(update(Job).where(*run._mine()).values(
+            session.execute(update(Job).where(*run.held()).values(
                 status=status, result=result, message=message, finished_at=utcnow(),
                 done=Job.total if status == "done" else Job.done))
             session.commit()
