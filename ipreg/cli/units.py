@@ -134,7 +134,9 @@ def resolve(name: str, vintage: str | None, day, as_json: bool) -> None:
             click.echo(result.message)
             for cand in result.candidates:
                 why = f" ({'; '.join(cand['why'])})" if cand.get("why") else ""
-                click.echo(f"  {cand.get('code') or '?'} {cand.get('path') or cand.get('as_written', {}).get('name')}"
-                           f"{why}")
+                written = cand.get("as_written")
+                was = (f"{written['name']} {written['code']} {written['valid_from']} – {written['valid_to']} → "
+                       if written else "")
+                click.echo(f"  {was}{cand.get('code') or '?'} {cand.get('path') or ''}{why}")
     if result.unit is None:
         sys.exit(2)

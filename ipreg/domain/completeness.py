@@ -4,6 +4,8 @@ An import keeps a row whose only problems are place data (a unit that does not r
 a mark without its holder) with those problems stored verbatim in ``registration.pending``. Two rules read
 them: ``AREA_UNRESOLVED`` (units of the area written but not resolved: the officer picks a candidate or types
 the unit) and ``DATA_MISSING`` (a holder, a manager's unit or the area not given at all, or not resolved).
+The unit candidates stay with the pending item (the flag page offers them), not among a flag's candidates,
+which are successor bodies.
 """
 from __future__ import annotations
 
@@ -38,6 +40,10 @@ def completeness_findings(pending: list[dict] | None) -> list[Finding]:
     return out
 
 
+def _evidence(items: list[dict]) -> dict:
+    return {"pending": [{"column": i["column"], "value": i["value"], "problem": _said(i)} for i in items]}
+
+
 def _said(item: dict) -> str:
     return str(Message(item["msgid"], **item.get("params", {})))
 
@@ -49,14 +55,11 @@ def _unresolved(items: list[dict]) -> dict:
         f"hoặc nhập đơn vị đúng để hoàn thiện hồ sơ.",
         f"Units of the area could not be resolved: {written}. Pick a candidate or type the unit to complete "
         f"the record.",
-        candidates=[c | {"written": i["value"]} for i in items for c in i.get("candidates", [])],
-        evidence={"pending": [{"column": i["column"], "value": i["value"], "problem": _said(i)} for i in items]})
+        evidence=_evidence(items))
 
 
 def _missing(items: list[dict]) -> dict:
     said = "; ".join(_said(i) for i in items)
     return payload(f"Hồ sơ chưa đầy đủ: {said}. Bổ sung thông tin còn thiếu trước khi xử lý chuyển giao.",
                    f"The record is incomplete: {said}. Complete it before the transfer work.",
-                   candidates=[c for i in items for c in i.get("candidates", [])],
-                   evidence={"pending": [{"column": i["column"], "value": i["value"], "problem": _said(i)}
-                                         for i in items]})
+                   evidence=_evidence(items))

@@ -67,6 +67,12 @@ def resolve_on(history: UnitHistory, text: str, day: date | None = None,
     parts = parse(query)
     if not parts:
         return _from_index(current, day)
+    if parts[0].type is None and parts[0].text.isdigit():
+        found = _by_code(history, query, parts[0].text, day, levels) or _from_index(current, day)
+        if found.unit is None and not found.candidates:  # the code named other units at other dates: say which
+            found.candidates = [_candidate(history, _Hit(s, [])) for s in history.spans_of(parts[0].text)
+                                if not levels or s.level in levels]
+        return found
     dated = _dated(history, parts[0], parts[1:], day, levels)
     if dated is not None and (dated.unit is not None or dated.span is not None and not dated.candidates):
         return dated
@@ -123,6 +129,12 @@ def _dated(history: UnitHistory, head: Part, rest: list[Part], day: date, levels
                                message=Message(N_("Ambiguous: %(count)d units were named %(name)r; add the district "
                                                   "or province"), count=len(groups), name=head.text))
     return _answer(history, query, day, next(iter(groups.values())))
+
+
+def _by_code(history: UnitHistory, query: str, code: str, day: date, levels) -> DatedResolution | None:
+    """A code read on the date of its list: 07585 is Xã Nghĩa Hồ in 2015 (a code alone is not an identity)."""
+    spans = [s for s in history.spans_of(code) if s.on(day) and (not levels or s.level in levels)]
+    return _answer(history, query, day, _Hit(spans[0], [])) if len(spans) == 1 else None
 
 
 def _short(name: str) -> str:

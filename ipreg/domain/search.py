@@ -106,7 +106,7 @@ def result_rows(session: Session, records: list[Registration]) -> list[dict]:
         rows.append({
             "kind": reg.kind, "reg_no": reg.reg_no or reg.internal_id, "name": reg.name, "product": reg.product or "",
             "status": reg.status, "granted_on": reg.granted_on.isoformat() if reg.granted_on else "",
-            "holder": reg.holder.name, "holder_kind": reg.holder.kind,
+            "holder": reg.holder.name if reg.holder else "", "holder_kind": reg.holder.kind if reg.holder else "",
             "manager": reg.manager.name if reg.manager else "", "manager_kind": reg.manager.kind if reg.manager else "",
             "provinces_old": ", ".join(provinces.get((reg.id, "old"), [])),
             "provinces_new": ", ".join(provinces.get((reg.id, "new"), [])),

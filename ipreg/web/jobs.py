@@ -25,9 +25,16 @@ RESULT_LABELS = {
     "closed": _l("closed"), "reopened": _l("reopened"), "skipped": _l("skipped (unchanged since the last run)"),
     "batch": _l("batch"), "changed": _l("changed"), "flags_resolved": _l("flags resolved"),
     "missing_layers": _l("missing layers"), "counts": _l("unit counts"), "skipped_rows": _l("skipped rows"),
-    "details": _l("details"), "restored": _l("records restored"),
+    "details": _l("details"), "restored": _l("records restored"), "incomplete": _l("kept incomplete"),
+    "strict": _l("strict"),
 }
-HIDDEN_RESULT_KEYS = ("trace", "changes", "by_rule", "msgid", "params", "error")
+HIDDEN_RESULT_KEYS = ("trace", "changes", "by_rule", "msgid", "params", "error", "rows")
+# An import's rows, as its report counts them (issue: complete / incomplete / refused).
+ROW_LABELS = {"complete": _l("complete rows"), "incomplete": _l("incomplete rows (kept, flagged)"),
+              "refused": _l("refused rows")}
+# The problem tables of a report, each under its own heading.
+PROBLEM_SECTIONS = (("errors", _l("Refused")), ("incomplete", _l("Kept incomplete: a flag asks to complete them")),
+                    ("warnings", _l("Warnings")))
 
 
 def job_message(job: Job) -> str:
@@ -50,7 +57,8 @@ def _labels():
     return {"job_kind_label": lambda v: str(JOB_KINDS.get(v, v)),
             "job_status_label": lambda v: str(JOB_STATUSES.get(v, v)),
             "job_message": job_message, "problem_message": problem_message,
-            "result_label": lambda key: str(RESULT_LABELS.get(key, key)), "hidden_result_keys": HIDDEN_RESULT_KEYS}
+            "result_label": lambda key: str(RESULT_LABELS.get(key, key)), "hidden_result_keys": HIDDEN_RESULT_KEYS,
+            "row_labels": ROW_LABELS, "problem_sections": PROBLEM_SECTIONS}
 
 
 def start_job(kind: str, params: dict) -> Job:
