@@ -20,6 +20,9 @@ from .encodings import wide_encoding, wide_unicode
 from .sheets import MAX_COLUMNS, Limits, csv_rows, xlsx_rows
 
 
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 @dataclass
 class CellNote:
     """A warning about one cell that was imported as it stands (for the import report)."""
@@ -132,7 +135,7 @@ def read_table(data: bytes, filename: str, aliases: dict[str, str], required: li
             _refuse(N_("The sheet goes on beyond row %(row)d (empty or formatted rows count too); the limit is "
                        "%(limit)d rows. Delete the rows below your data, save and upload it again."),
                     row=limits.last_row_read, limit=max_rows)
-        texts = _row_texts(values, line, limits)
+        texts = _row_texts(values, line, limits, ooxml=kind == "xlsx")
         if table is None:
             columns, table = _header(texts, aliases, required, max_cell_chars, kind)
         elif any(t.strip() for t in texts):
@@ -158,9 +161,13 @@ def _letter(index: int) -> str:
     return name
 
 
-def _row_texts(values, line: int, limits: Limits) -> list[str]:
+def _row_texts(values, line: int, limits: Limits, ooxml: bool) -> list[str]:
     """The texts of a row's cells, refusing a value beyond the column limit (trailing empty cells, which
-    spreadsheets write for formatting, are ignored) and cells that are not values."""
+    spreadsheets write for formatting, are ignored) and cells that are not values.
+
+    In a workbook (``ooxml``) Excel writes the characters XML cannot hold as ``_xHHHH_`` (a control
+    character as ``_x0008_``, a carriage return as ``_x000D_``); openpyxl leaves them so, and they are
+    decoded here so that what the officer typed is what is checked and stored."""
     values = list(values)
     if len(values) > limits.max_columns:
         beyond = values[limits.max_columns:]
@@ -173,6 +180,8 @@ def _row_texts(values, line: int, limits: Limits) -> list[str]:
     texts = []
     for index, value in enumerate(values):
         text = _cell_text(value)
+        if ooxml and text and "_x" in text and not isinstance(text, NumberCell):
+            text = _OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
         if text is None:
             _refuse(N_("Row %(row)d, column %(column)s holds a formula; enter values only."), row=line,
                     column=_letter(index))
