@@ -31,7 +31,12 @@ def check(as_json: bool) -> None:
         pkg = ", ".join(f"{l['code']} {l['name']} ({l['kind']})" for l in item["package"]) or "—"
         tab = ", ".join(f"{l['code']} {l['name']} ({l['kind']})" for l in item["table"]) or "—"
         click.echo(f"{old['code']} {old['name']}: {item['problem']}\n    package: {pkg}\n    table:   {tab}")
-    click.echo(f"{report['disagreements']} disagreements over {report['compared_old_units']} old units. {report['note']}")
+    click.echo(f"{report['disagreements']} disagreements over {report['compared_old_units']} old units. "
+               f"{report['note']}")
+    history = report["history"]
+    if history["spans"]:
+        click.echo(f"History since 2004: {history['spans']} spans; {history['without_successor']} without a known "
+                   f"successor (the officer decides); {len(history['broken_chains'])} broken chains.")
 
 
 @gazetteer.command("import-crosswalk")

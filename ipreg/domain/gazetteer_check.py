@@ -1,10 +1,12 @@
 """Compare the package's succession with the statistics office's table (which decides), as stored in the database."""
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from ..models import AdminUnit, Succession
+from ..models import AdminUnit, Succession, UnitSpan
 from .crosswalk import LinkRow, compare_links
 from .errors import IpregError, N_
 
@@ -39,4 +41,20 @@ def check_sources(session: Session) -> dict:
             for link in item[side]:
                 link["name"] = new_names.get(link["code"], "")
     return {"disagreements": len(report), "compared_old_units": len({(l.old_level, l.old_code) for l in table}),
-            "decides": "table", "note": DECIDES, "items": report}
+            "decides": "table", "note": DECIDES, "items": report, "history": check_history(session)}
+
+
+def check_history(session: Session) -> dict:
+    """The chain any date → 2025-06-30: spans by how their successor was found, those with none (asked of
+    the officer), and any whose successor is not on the list of 2025-06-30 (a broken chain: should be 0)."""
+    spans = session.execute(select(UnitSpan.level, UnitSpan.code, UnitSpan.name, UnitSpan.succ_code,
+                                   UnitSpan.method)).all()
+    if not spans:
+        return {"spans": 0}
+    listed = {(level, code) for level, code in session.execute(
+        select(AdminUnit.level, AdminUnit.code).where(AdminUnit.vintage == "old"))}
+    broken = [{"level": s.level, "code": s.code, "name": s.name, "successor": s.succ_code} for s in spans
+              if s.succ_code and s.method != "unresolved" and (s.level, s.succ_code) not in listed]
+    return {"spans": len(spans), "by_method": dict(Counter(s.method for s in spans)),
+            "without_successor": sum(1 for s in spans if not s.succ_code or s.method == "unresolved"),
+            "broken_chains": broken}

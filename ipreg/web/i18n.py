@@ -8,11 +8,14 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import babel
+from ..domain.unit_history import METHOD_WORDS
 from .errors import translate, translate_message
 
 LANGUAGES = ("vi", "en")
 
 LEVEL_LABELS = {"province": _l("province"), "district": _l("district"), "commune": _l("commune")}
+# The dated lists' changes between two dates (geodata/history events).
+EVENT_LABELS = {"added": _l("created"), "removed": _l("removed"), "changed": _l("renamed or moved")}
 LINK_LABELS = {"whole": _l("merged whole"), "part": _l("part"), "unchanged": _l("unchanged"),
                "renamed": _l("renamed")}
 LABELS = {
@@ -78,6 +81,8 @@ def init_i18n(app: Flask) -> None:
         current_locale=lambda: str(get_locale() or "vi"),
         level_label=lambda level: str(LEVEL_LABELS.get(level, level)),
         link_label=lambda kind: str(LINK_LABELS.get(kind, kind)),
+        event_label=lambda kind: str(EVENT_LABELS.get(kind, kind)),
+        method_label=lambda method: translate_message(METHOD_WORDS[method]) if method in METHOD_WORDS else method,
         kind_label=lambda v: label("kind", v),
         status_label=lambda v: label("status", v),
         party_kind_label=lambda v: label("party_kind", v),

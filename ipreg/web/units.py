@@ -4,7 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from ..domain.gazetteer import get_gazetteer
-from ..domain.units import describe_unit
+from ..domain.reform import OLD_VALID_TO
+from ..domain.unit_history import get_history
+from ..domain.units import describe_life, describe_unit, describe_unit_on
+from ..importers.values import parse_date
 from ..extensions import db
 from .security import requires
 
@@ -30,8 +33,17 @@ def search():
 @bp.get("/<vintage>/<code>")
 @requires("read")
 def show(vintage: str, code: str):
+    """A unit of either vintage with its links; an old code also with its whole life since 2004. With
+    ``?on=DATE`` (or for a code gone before 2025-06-30) the unit that bore the code that day."""
     if vintage not in ("old", "new"):
         abort(404)
     gaz = get_gazetteer(db.session)
+    day = parse_date(request.args.get("on", "")[:20])
+    if vintage == "old" and (day is not None or ("old", code) not in gaz.by_key):
+        history = get_history(db.session)
+        spans = history.spans_of(code)
+        span = describe_unit_on(db.session, history, code, day or (spans[-1].valid_to if spans else OLD_VALID_TO))
+        return render_template("units/span.html", span=span, life=span["life"])
     unit = gaz.get(code, vintage)
-    return render_template("units/show.html", unit=describe_unit(gaz, unit), path=gaz.path(unit))
+    life = describe_life(db.session, get_history(db.session), code, unit.level) if vintage == "old" else None
+    return render_template("units/show.html", unit=describe_unit(gaz, unit), path=gaz.path(unit), life=life)

@@ -1,25 +1,35 @@
 """``/api/v1/units``: the same JSON as ``ipreg units show|project|resolve``."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from ...domain.dated_names import resolve_on
 from ...domain.gazetteer import get_gazetteer
-from ...domain.units import describe_projection, describe_unit, units_for_codes
+from ...domain.reform import OLD_VALID_TO, REFORM_DATE
+from ...domain.unit_history import get_history
+from ...domain.units import describe_projection, describe_unit, describe_unit_on, units_for_codes
 from ...extensions import db
 from ..security import requires
 
 blp = Blueprint("api_units", __name__, url_prefix="/api/v1/units", description="Administrative units")
 
 
+ON = fields.Date(metadata={"description": "Read units as they stood on this date (since 2004-08-31)"})
+
+
 class VintageArgs(Schema):
     vintage = fields.String(validate=validate.OneOf(["old", "new"]))
+    on = ON
 
 
 class ResolveArgs(Schema):
     q = fields.String(required=True, validate=validate.Length(min=1, max=300))
     vintage = fields.String(load_default="old", validate=validate.OneOf(["old", "new"]))
+    on = ON
 
 
 class ProjectArgs(Schema):
@@ -32,8 +42,11 @@ class UnitResource(MethodView):
     @requires("read")
     @blp.arguments(VintageArgs, location="query", as_kwargs=True)
     @blp.response(200)
-    def get(self, code: str, vintage: str | None = None):
-        """A unit with its successors and predecessors (keys as ``ipreg units show --json``)."""
+    def get(self, code: str, vintage: str | None = None, on: date | None = None):
+        """A unit with its successors and predecessors (keys as ``ipreg units show --json``); with ``on``, the
+        unit that bore the code that day, its life since 2004 and where it leads."""
+        if on is not None:
+            return describe_unit_on(db.session, get_history(db.session), code, on, vintage)
         gaz = get_gazetteer(db.session)
         return describe_unit(gaz, gaz.get(code, vintage))
 
@@ -43,9 +56,11 @@ class ResolveResource(MethodView):
     @requires("read")
     @blp.arguments(ResolveArgs, location="query", as_kwargs=True)
     @blp.response(200)
-    def get(self, q: str, vintage: str):
-        """Resolve a name as officers write it: ``{"match": unit or null, "candidates": [...]}``."""
-        return get_gazetteer(db.session).names.resolve(q, vintage).as_dict()
+    def get(self, q: str, vintage: str, on: date | None = None):
+        """Resolve a name as officers write it, as it stood ``on`` a date (default 2025-06-30, or 2025-07-01
+        for ``vintage=new``): ``{"match": unit or null, "warnings": [...], "candidates": [...]}``."""
+        day = on or (REFORM_DATE if vintage == "new" else OLD_VALID_TO)
+        return resolve_on(get_history(db.session), q, day).as_dict()
 
 
 @blp.route("/project")
