@@ -102,7 +102,7 @@ def test_accepting_a_suggestion_changes_the_manager_in_history_and_json(flagged)
     token = csrf_token(client, f"/review/flags/{flag['id']}")
     response = client.post(f"/review/flags/{flag['id']}/accept", data={
         "csrf_token": token, "decision_no": "1234/QĐ-UBND", "decision_date": "2025-07-10",
-        "effective_date": "2025-07-10", "version": flag["version"], "choice": "0",
+        "effective_date": "2025-07-10", "version": flag["version"], "choice": "1",
         "document": (io.BytesIO(b"%PDF-1.4 decision"), "quyet-dinh.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
     after = client.get("/api/v1/records/GI/00017").get_json()
@@ -209,3 +209,40 @@ def test_drafts_and_statistics(flagged):
     assert monitoring["district_bodies"] == district_bodies > 0
     assert monitoring["transfers_needed"] >= district_bodies and monitoring["transfers_recorded"] == 0
     assert "Hồ sơ vẫn do cơ quan cấp huyện nắm giữ hoặc quản lý" in stats
+
+
+def test_district_farmers_union_holder_is_flagged_high_with_the_provincial_union(flagged):
+    """Quả Bảo Thắng, held by Hội Nông dân huyện Bảo Thắng: the district's union ended with the district."""
+    runner = flagged.test_cli_runner()
+    [flag] = [f for f in run(runner, "flags", "list", "--json", "--rule", "HOLDER_BODY_ABOLISHED")
+              if f["evidence"]["party"]["name"] == "Hội Nông dân huyện Bảo Thắng"]
+    assert flag["severity"] == "high"
+    assert flag["suggested"]["party"] == {"name": "Hội Nông dân tỉnh Lào Cai", "kind": "farmers_union"}
+    assert flag["suggested"]["unit"]["code"] == "15"
+    addresses = run(runner, "flags", "list", "--json", "--rule", "ADDRESS_OUTDATED")
+    assert not [f for f in addresses if f["record"] == flag["record"] and f["subject"] == "holder"]
+
+
+def test_renamed_department_accepted_records_the_new_name(flagged):
+    """The certification mark held by a sub-department of Hưng Yên's Sở NN&PTNT: low, and recorded as a
+    transfer once the officer accepts the department of 2025-03-01."""
+    from urllib.parse import quote
+
+    runner = flagged.test_cli_runner()
+    [flag] = [f for f in run(runner, "flags", "list", "--json", "--rule", "HOLDER_BODY_RENAMED")
+              if "Hưng Yên" in f["evidence"]["party"]["name"]]
+    assert flag["severity"] == "low"
+    assert flag["suggested"]["party"]["name"] == "Sở Nông nghiệp và Môi trường tỉnh Hưng Yên"
+    assert flag["reason"]["vi"] and flag["reason"]["en"]
+    client = client_as(flagged, "officer", "ip_officer")
+    token = csrf_token(client, f"/review/flags/{flag['id']}")
+    response = client.post(f"/review/flags/{flag['id']}/accept", data={
+        "csrf_token": token, "decision_no": "77/QĐ-SNNMT", "effective_date": "2025-07-15", "choice": "1"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    record = client.get(f"/api/v1/records/{flag['record']['kind']}/{quote(flag['record']['reg_no'])}").get_json()
+    assert record["holder"]["name"] == "Sở Nông nghiệp và Môi trường tỉnh Hưng Yên"
+    assert record["holder"]["unit"] == {"code": "33", "name": "Tỉnh Hưng Yên", "vintage": "new"}
+    assert not [f for f in record["flags"] if f["subject"] == "holder" and f["status"] == "open"]
+    monitoring = {r["figure"]: int(r["records"]) for r in csv.DictReader(io.StringIO(
+        client.get("/review/stats?format=csv&table=monitoring").get_data().decode("utf-8-sig")))}
+    assert monitoring["transfers_recorded"] == 1

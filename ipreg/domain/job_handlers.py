@@ -28,6 +28,7 @@ def import_records(session: Session, params: dict, actor: str | None, job) -> di
     job(0, 3, N_("reading the file"))
     report = run_import(session, Path(params["path"]).read_bytes(), params["filename"],
                         dry_run=bool(params.get("dry_run")), partial=bool(params.get("partial")), actor=actor,
+                        strict=bool(params.get("strict")),
                         max_rows=params.get("max_rows", 20_000), max_cell_chars=params.get("max_cell_chars", 2_000),
                         max_bytes=None, progress=job)
     return report.as_dict(translatable=True)

@@ -18,7 +18,7 @@ from ..snapshots import VersionedCache
 from .errors import N_
 from .gazetteer import Gazetteer, Unit, get_gazetteer
 from .names import parse_part
-from .text import fold, slug
+from .text import fold
 
 # Where the source gives a successor, how much to trust it: the code itself carried on, or the legacy alias
 # list (with or without the diff heuristic agreeing), or the diff heuristic alone.

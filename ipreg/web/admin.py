@@ -1,7 +1,6 @@
 """Administration: batch re-assignment (template, upload, preview, apply, rollback), users, audit log."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,14 +13,13 @@ from ..domain.gazetteer import get_gazetteer
 from ..domain.users import create_user, disable_user, get_user, set_role
 from ..extensions import db
 from ..domain.gazetteer_load import unit_counts
-from ..domain.jobs import upload_path
 from ..importers.tabular import sniff
 from ..models import AuditEntry, GazetteerLoad, User
 from ..models.user import ROLES
 from .jobs import redirect_to, start_job
 from .params import MAX_PAGE, bounded
 from .security import actor_name, requires
-from .uploads import spreadsheet_upload
+from .uploads import preview_upload, spreadsheet_upload, stage
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,16 +58,8 @@ def batch_template(fmt: str):
 @bp.post("/batches")
 @requires("batch")
 def upload():
-    upload = spreadsheet_upload(request.files.get("file"))
-    cfg = current_app.config
-    data = upload.read()
-    report = batch_domain.preview(db.session, data, upload.filename, actor=actor_name(),
-                                  max_rows=cfg["IPREG_MAX_ROWS"], max_cell_chars=cfg["IPREG_MAX_CELL_CHARS"],
-                                  max_bytes=cfg["MAX_CONTENT_LENGTH"], allow_future=cfg["IPREG_ALLOW_FUTURE_EFFECTIVE"])
-    if report["errors"]:
-        db.session.rollback()
-        return render_template("admin/report.html", report=report, filename=upload.filename), 400
-    return redirect(url_for("admin.batch", batch_id=report["batch"]))
+    """A re-assignment file: a small one is previewed at once, a large one by a job (never parsed here)."""
+    return preview_upload(request.files.get("file"))
 
 
 @bp.get("/batches/<int:batch_id>")
@@ -107,12 +97,11 @@ def import_records():
     upload = spreadsheet_upload(request.files.get("file"))
     data = upload.read()
     sniff(data, upload.filename)  # refuse a renamed binary or a wrong extension before queueing anything
-    path = upload_path(Path(current_app.instance_path) / "uploads", batch_domain.file_hash(data), upload.filename)
-    path.write_bytes(data)
     cfg = current_app.config
     return redirect_to(start_job("import_records", {
-        "path": str(path), "filename": upload.filename[:255], "partial": bool(request.form.get("partial")),
-        "dry_run": bool(request.form.get("dry_run")), "max_rows": cfg["IPREG_MAX_ROWS"],
+        "path": str(stage(data, upload.filename)), "filename": upload.filename[:255],
+        "partial": bool(request.form.get("partial")), "dry_run": bool(request.form.get("dry_run")),
+        "strict": bool(request.form.get("strict")), "max_rows": cfg["IPREG_MAX_ROWS"],
         "max_cell_chars": cfg["IPREG_MAX_CELL_CHARS"]}))
 
 

@@ -26,7 +26,7 @@ from ..models.registry import PARTY_KINDS
 from .i18n import label
 from .errors import translate_message
 from .jobs import redirect_to, start_job
-from .params import MAX_PAGE, bounded, row_ids
+from .params import MAX_PAGE, bounded, row_id, row_ids
 from .security import actor_name, can, current_scope, requires
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -132,8 +132,8 @@ def accept(flag_id: int):
     options = successor_options(payloads(db.session, [item])[item.id])
     choice = None
     picked = request.form.get("choice", "")
-    if picked.isdigit() and int(picked) < len(options):
-        choice = options[int(picked)]
+    if (position := row_id(picked)) is not None and position <= len(options):
+        choice = options[position - 1]  # the form numbers the options from 1
     elif picked == "other":
         choice = {"party": {"name": request.form.get("other_name", ""), "kind": request.form.get("other_kind", "")},
                   "unit": {"code": request.form.get("other_unit", "").strip()}}

@@ -6,14 +6,11 @@ deep, a missing or forged CSRF token) reaches the server as an unhandled error. 
 (no worker), so that a POST that starts one stays cheap.
 """
 import io
-import json
 import re
-import time
 import traceback
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 from flask import got_request_exception
 
 from conftest import login
@@ -30,10 +27,6 @@ JUNK_QUERY = {"page": TWENTY, "per_page": "-" + TWENTY, "flag": ["²", TWENTY, "
               "next": "//evil.example/", "action": "$where", "outcome": "denied", "limit": TWENTY}
 ROLES = ("anonymous", "admin", "staff_other")
 # 5xx found by this test in code its author may not change, waiting for their owner (endpoint: cause).
-KNOWN = {"review.accept": "web/review.py reads the successor choice with str.isdigit(), which accepts '²'; "
-                          "int('²') then raises: parse it with web/params.py"}
-
-
 def junk_bodies(csrf: str | None):
     """Request bodies of every shape a form or the API may receive, each with (or without) a CSRF token."""
     form = {"body": "x" * 5000, "action": "<junk>", "confirm": TWENTY, "reason": "", "choice": "²",
@@ -106,7 +99,7 @@ def test_no_method_parameter_or_body_is_a_5xx(world):
 
     sessions = {role: session_of(role) for role in ROLES}
     bearer = {"admin": tokens["admin"], "staff_other": tokens["staff_other"]}
-    failures, sent, started = [], 0, time.monotonic()
+    failures, sent = [], 0
 
     def send(role, method, rule, url, shape: int, csrf=True):
         """One request; ``shape`` picks the junk body, built afresh (a multipart file is read once)."""
@@ -142,10 +135,6 @@ def test_no_method_parameter_or_body_is_a_5xx(world):
                         send(role, method, rule, url, index + m)
                 elif method in ("GET", "POST"):  # ids guessed by another province's user
                     send("staff_other", method, rule, url, m)
-    elapsed = time.monotonic() - started
-    unknown = [text for endpoint, text in failures if endpoint not in KNOWN]
-    assert not unknown, f"{len(unknown)} of {sent} requests were a 5xx:\n" + "\n".join(unknown[:40])
+    texts = [text for _endpoint, text in failures]
+    assert not texts, f"{len(texts)} of {sent} requests were a 5xx:\n" + "\n".join(texts[:40])
     assert sent > 3000 and len(rules) > 50
-    assert elapsed < 120, f"{sent} requests took {elapsed:.0f} s"
-    if failures:
-        pytest.xfail("; ".join(sorted({KNOWN[endpoint] for endpoint, _text in failures})))

@@ -196,9 +196,10 @@ def test_provincial_staff_get_only_their_provinces(mapped):
         commune = gaz.units[gaz.new_communes(gaz.get("22", "new"))[0]].code
     for url in ("/maps/provinces/new/22", "/maps/provinces/old/22", "/maps/provinces/new/22/flags.json",
                 "/maps/layers.geojson?layer=new_communes&level=province&in=new-22",
-                f"/maps/units/new/{commune}.json", f"/maps/records/{other}",
-                f"/maps/records/{other}/layers.geojson?layer=new_communes"):
+                f"/maps/units/new/{commune}.json"):
         assert client.get(url).status_code == 403, url
+    for url in (f"/maps/records/{other}", f"/maps/records/{other}/layers.geojson?layer=new_communes"):
+        assert client.get(url).status_code == 404, url  # another province's record: as a missing id
     assert client.get("/maps/provinces/new/33").status_code == 200
     assert client.get(f"/maps/records/{own}").status_code == 200
     values = client.get("/maps/overview.json").get_json()["values"]

@@ -111,7 +111,7 @@ def test_provincial_staff_sees_only_their_province(loaded):
     items = client.get("/api/v1/records?per_page=200").get_json()["items"]
     assert items and all("22" in i["provinces_new"].split(", ") for i in items)
     other = client.get("/api/v1/records/GI/00055")
-    assert other.status_code == 403
+    assert other.status_code == 404  # answered as a missing id: nothing tells that it exists
     page = client.get("/records/?q=hung+yen").get_data(as_text=True)
     assert "00055" not in page
 
