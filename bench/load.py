@@ -125,6 +125,10 @@ def _upload(upload: bytes, count: int):
                                files={"file": (f"reassign-{k}.csv", data, "text/csv")}, allow_redirects=False)
         assert preview.status_code == 302, preview.text[:500]
         batch_url = preview.headers["Location"]
+        if batch_url.startswith("/jobs/"):  # a large file is previewed by a job: wait for its batch
+            job = _finished(session, base + batch_url)
+            assert job["status"] == "done" and job["result"].get("batch"), job
+            batch_url = f"/admin/batches/{job['result']['batch']}"
         applied = session.post(f"{base}{batch_url}/apply", data={"csrf_token": csrf, "confirm": str(count)},
                                allow_redirects=False)
         assert applied.status_code == 302, applied.text[:500]
@@ -133,10 +137,16 @@ def _upload(upload: bytes, count: int):
             back = session.post(f"{base}{batch_url}/rollback", data={"csrf_token": csrf, "reason": "benchmark"},
                                 allow_redirects=False)
             assert back.status_code == 302, back.text[:500]
-            while session.get(f"{base}{back.headers['Location']}.json").json()["status"] not in ("done", "failed"):
-                time.sleep(0.2)
+            _finished(session, base + back.headers["Location"])
         return applied.headers["Location"], roll_back
     return start
+
+
+def _finished(session, job_url: str) -> dict:
+    """Poll a job's status until it ends (the job page's own JSON)."""
+    while (job := session.get(f"{job_url}.json").json())["status"] not in ("done", "failed"):
+        time.sleep(0.2)
+    return job
 
 
 def _client(base: str, info: dict, seconds: float, concurrency: int = os.cpu_count() or 2
