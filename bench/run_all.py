@@ -17,7 +17,7 @@ from pathlib import Path
 
 from common import Figure, table
 
-BENCHES = ["gazetteer", "registry", "flags", "upload", "uploads_memory", "maps", "load", "growth"]
+BENCHES = ["gazetteer", "history", "registry", "flags", "upload", "uploads_memory", "maps", "load", "growth"]
 
 
 def main(argv: list[str] | None = None) -> int:
