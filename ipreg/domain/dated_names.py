@@ -11,7 +11,7 @@ candidates, and a unit whose successor the sources do not know is never given on
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from .errors import N_, Message
 from .gazetteer import Unit
@@ -38,13 +38,14 @@ class DatedResolution:
     notes: list[Message] = field(default_factory=list)
     candidates: list[dict] = field(default_factory=list)
     message: Message | str = ""
+    found_on_day: bool = False  # the written unit existed on the stated date: the answer stands, even if open
 
     def as_dict(self) -> dict:
         return {"query": self.query, "on": self.day.isoformat(),
                 "match": self.unit.ref() | {"path": self.path} if self.unit else None,
                 "as_written": self.span.ref() if self.span else None, "coverage": self.coverage,
                 "warnings": [str(n) for n in self.notes], "candidates": self.candidates,
-                "message": self.message}
+                "message": self.message, "found_on_day": self.found_on_day}
 
 
 @dataclass
@@ -74,8 +75,8 @@ def resolve_on(history: UnitHistory, text: str, day: date | None = None,
                                 if not levels or s.level in levels]
         return found
     dated = _dated(history, parts[0], parts[1:], day, levels)
-    if dated is not None and (dated.unit is not None or dated.span is not None and not dated.candidates):
-        return dated
+    if dated is not None and (dated.unit is not None or dated.found_on_day or dated.span is not None):
+        return dated  # a unit of that date, even one whose successor is unknown: never today's namesake
     if current.match is not None:
         out = _from_index(current, day)
         out.notes.append(Message(N_("not on the list of %(day)s; read on the list of 2025-06-30"),
@@ -113,6 +114,10 @@ def _dated(history: UnitHistory, head: Part, rest: list[Part], day: date, levels
     if _has_marks(head.name_text):
         toned = canonical_tones(head.name_text).casefold()
         same = [h for h in hits if canonical_tones(_short(h.span.name)).casefold() == toned]
+        if not same:  # Chiềng Hắc written, Chiềng Hặc listed; Mĩ/Mỹ: taken, but said
+            for hit in hits:
+                hit.notes.append(Message(N_("written %(written)s, listed %(name)s"), written=head.text,
+                                         name=hit.span.name))
         hits = same or hits
     chosen = ([h for h in hits if h.span.on(day)]
               or sorted((h for h in hits if h.span.valid_to < day), key=lambda h: h.span.valid_to, reverse=True)
@@ -123,12 +128,17 @@ def _dated(history: UnitHistory, head: Part, rest: list[Part], day: date, levels
             hit.notes.append(Message(N_("type is %(actual)s, not %(given)s"), actual=written_type, given=head.type))
     groups = {}
     for hit in chosen:
-        groups.setdefault(hit.span.succ_code if hit.span.resolved else ("?", hit.span.code), hit)
+        unit = history.successor(hit.span)
+        groups.setdefault(unit.code if unit else ("?", hit.span.code), hit)
+    on_day = chosen[0].span.on(day)
     if len(groups) > 1:
         return DatedResolution(query, day, None, None, candidates=[_candidate(history, h) for h in groups.values()],
                                message=Message(N_("Ambiguous: %(count)d units were named %(name)r; add the district "
-                                                  "or province"), count=len(groups), name=head.text))
-    return _answer(history, query, day, next(iter(groups.values())))
+                                                  "or province"), count=len(groups), name=head.text),
+                               found_on_day=on_day)
+    answer = _answer(history, query, day, next(iter(groups.values())))
+    answer.found_on_day = on_day
+    return answer
 
 
 def _by_code(history: UnitHistory, query: str, code: str, day: date, levels) -> DatedResolution | None:
@@ -164,9 +174,10 @@ def _agrees(history: UnitHistory, span: Span, rest: list[Part]) -> _Hit | None:
 def _answer(history: UnitHistory, query: str, day: date, hit: _Hit) -> DatedResolution:
     span = hit.span
     unit = history.successor(span)
+    ceased = history.ceased(span)
     params = {"name": span.name, "code": span.code, "where": span.parent_name or span.province_name,
               "start": span.valid_from.isoformat(), "end": span.valid_to.isoformat(),
-              "ceased": (span.valid_to + timedelta(days=1)).isoformat()}
+              "ceased": ceased.isoformat() if ceased else ""}
     if unit is None:
         return DatedResolution(query, day, None, None, span, candidates=_neighbours(history, span),
                                message=Message(N_("%(name)s (%(code)s, %(where)s) existed from %(start)s to "
@@ -175,7 +186,7 @@ def _answer(history: UnitHistory, query: str, day: date, hit: _Hit) -> DatedReso
     path = history.gaz.path(unit)
     notes = list(hit.notes)
     same = unit.code == span.code and short_slug(unit.name) == short_slug(span.name)
-    if span.valid_to < OLD_VALID_TO and unit.code != span.code:
+    if ceased is not None and unit.code != span.code:
         notes.append(Message(N_("%(name)s (%(code)s, %(where)s) existed from %(start)s and ceased on %(ceased)s; it "
                                 "became %(path)s (%(succ)s) (%(method)s)"), path=path, succ=unit.code,
                              method=Message(METHOD_WORDS.get(span.method, span.method)), **params))
@@ -198,10 +209,20 @@ def _candidate(history: UnitHistory, hit: _Hit) -> dict:
 
 
 def _neighbours(history: UnitHistory, span: Span) -> list[dict]:
-    """Units of 2025-06-30 under the same parent, for the officer to choose from (never chosen here)."""
+    """Units of 2025-06-30 for the officer to choose from (never chosen here): those under the same parent;
+    where the parent is gone or has none left, the units its neighbours of its last day became; for a
+    commune of an island district that lost its communes (Lý Sơn, 2020), the district itself."""
     gaz = history.gaz
     parent = gaz.by_key.get(("old", span.parent_code)) if span.parent_code else None
-    if parent is None:
-        return []
-    return [gaz.units[i].ref() | {"path": gaz.path(gaz.units[i])} for i in gaz.children.get(parent.id, ())
-            if gaz.units[i].level == span.level][:12]
+    if parent is None and span.parent_code:  # the district is gone too: where it went, if one district
+        gone = [d for d in history.spans_of(span.parent_code, "district") if d.on(span.valid_to)]
+        parent = history.successor(gone[0]) if gone else None
+    units = [gaz.units[i] for i in gaz.children.get(parent.id, ()) if gaz.units[i].level == span.level] \
+        if parent else []
+    if not units:
+        neighbours = [s for s in history.spans if s.level == span.level and s.parent_code == span.parent_code
+                      and s.on(span.valid_to) and s is not span]
+        units = list(dict.fromkeys(u for s in neighbours if (u := history.successor(s)) is not None))
+    if not units and parent is not None:
+        units = [parent]
+    return [u.ref() | {"path": gaz.path(u)} for u in units[:12]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from ..snapshots import VersionedCache
 from .errors import N_
 from .gazetteer import Gazetteer, Unit, get_gazetteer
 from .names import parse_part
-from .text import fold
+from .reform import OLD_VALID_TO
 
 # Where the source gives a successor, how much to trust it: the code itself carried on, or the legacy alias
 # list (with or without the diff heuristic agreeing), or the diff heuristic alone.
@@ -74,11 +74,6 @@ def loose(slug_text: str) -> str:
     return slug_text.replace("k", "c").replace("y", "i")
 
 
-def loose_words(text: str) -> str:
-    """``loose`` of a written name (per word, so that only finals change)."""
-    return "".join(loose(w) for w in fold(text).split())
-
-
 class UnitHistory:
     """Every span, indexed by code and by name (exact and loose), with the province names each code bore."""
 
@@ -102,6 +97,27 @@ class UnitHistory:
         for unit in gaz.units.values():
             if unit.vintage == "old" and unit.level == "province":
                 self.province_slugs[unit.code].add(short_slug(unit.name))
+        self.district_successor: dict[int, str] = {}  # span id → district code, for removed districts
+        self.district_successor = self._removed_districts()
+
+    def _removed_districts(self) -> dict[int, str]:
+        """A district that disappeared (``district_removed``) leads to the one district of 2025-06-30 that all
+        its communes of its last day went to (Huyện Kỳ Sơn → Thành phố Hòa Bình); where they went to several,
+        it has no single successor and its communes are followed one by one."""
+        communes_of: dict[str, list[Span]] = defaultdict(list)
+        for span in self.spans:
+            if span.level == "commune" and span.parent_code:
+                communes_of[span.parent_code].append(span)
+        out = {}
+        for span in self.spans:
+            if span.level != "district" or span.resolved:
+                continue
+            last = [c for c in communes_of.get(span.code, ()) if c.on(span.valid_to)]
+            targets = [self.successor(c) for c in last]
+            districts = {u.parent_id for u in targets if u is not None}
+            if last and None not in targets and len(districts) == 1 and None not in districts:
+                out[span.id] = self.gaz.units[districts.pop()].code
+        return out
 
     def spans_of(self, code: str, level: str | None = None) -> list[Span]:
         levels = (level,) if level else ("commune", "district", "province")
@@ -109,16 +125,22 @@ class UnitHistory:
 
     def successor(self, span: Span) -> Unit | None:
         """The unit of 2025-06-30 the span leads to; None when the source does not know (never guessed)."""
-        if not span.resolved:
-            return None
-        unit = self.gaz.by_key.get(("old", span.succ_code))
+        code = span.succ_code if span.resolved else self.district_successor.get(span.id)
+        unit = self.gaz.by_key.get(("old", code)) if code else None
         return unit if unit is not None and unit.level == span.level else None
+
+    def ceased(self, span: Span) -> date | None:
+        """The day the span's code stopped naming a unit of its level (None: it still did on 2025-06-30). A
+        commune that moved to another district first ceased later than its first span ended."""
+        last = max(s.valid_to for s in self.spans_of(span.code, span.level))
+        return None if last >= OLD_VALID_TO else last + timedelta(days=1)
 
     def coverage(self, span: Span) -> str:
         """'whole' when the 2025-06-30 unit is the span's own code and took in no other unit, else 'part':
         a commune merged into another is only a part of it, and an area written in it must say so."""
-        absorbed = self.absorbed.get((span.level, span.succ_code), set())
-        return "whole" if span.code == span.succ_code and absorbed <= {span.code} else "part"
+        unit = self.successor(span)
+        absorbed = self.absorbed.get((span.level, unit.code), set()) if unit else set()
+        return "whole" if unit is not None and span.code == unit.code and absorbed <= {span.code} else "part"
 
 
 

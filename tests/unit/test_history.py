@@ -158,9 +158,6 @@ def test_cli_resolve_nghia_ho_names_when_it_ceased(cli):
     assert code == 0 and data["on"] == "2010-01-01" and data["match"]["code"] == "08275"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a span that ended because the commune moved to another district "
-                   "(Cô Mười: Trà Lĩnh → Trùng Khánh on 2019-11-01, removed 2020-03-01) is reported as "
-                   "'ceased on 2019-11-01', the date of the move; 149 alias spans are in this case")
 def test_ceased_date_of_a_commune_that_moved_before_it_ceased(history):
     result = resolve(history, "Xã Cô Mười, Huyện Trà Lĩnh, Tỉnh Cao Bằng", "2015-01-01")
     assert result.unit is not None and result.unit.code == "01456"  # Xã Quang Hán
@@ -300,9 +297,7 @@ def test_ha_tay_province_itself(history):
 @pytest.mark.parametrize("text, day, code, variant", [
     ("huyện Krông Pắk, tỉnh Đắk Lắk", None, "654", "Krông Pắc"),
     ("huyện Krông Pắk, tỉnh Đắk Lắk", "2010-01-01", "654", "Krông Pắc"),
-    pytest.param("Xã Mĩ Hòa, Huyện Tân Lạc, Tỉnh Hòa Bình", "2015-01-01", "05143", "Mỹ Hòa",  # i/y
-                 marks=pytest.mark.xfail(strict=True, reason="bug: an i/y variant (Mĩ for Mỹ) folds to the same "
-                                         "slug and, the tone check finding no exact form, is taken silently")),
+    ("Xã Mĩ Hòa, Huyện Tân Lạc, Tỉnh Hòa Bình", "2015-01-01", "05143", "Mỹ Hòa"),  # i/y, said
     ("Xã Ngọc Yêu, Huyện Tu Mơ Rông, Tỉnh Kon Tum", "2015-01-01", "23413", "Ngọk Yêu"),
 ])
 def test_spelling_variants_match_with_a_warning(history, text, day, code, variant):
@@ -323,27 +318,25 @@ TONE_PAIRS = [
     (("Xã Chiềng Hắc", "Huyện Mộc Châu", "04012"), ("Xã Chiềng Hặc", "Huyện Yên Châu", "04078"), "Tỉnh Sơn La"),
     (("Xã Mường Sai", "Huyện Sông Mã", "04213"), ("Xã Mường Sại", "Huyện Quỳnh Nhai", "03709"), "Tỉnh Sơn La"),
     (("Xã Nậm Chảy", "Huyện Mường Khương", "02770"), ("Xã Nậm Chầy", "Huyện Văn Bàn", "03076"), "Tỉnh Lào Cai"),
+    # Hoằng Sơn is 15901 only from 2019-12-01 (before, 15898, whose successor the sources leave open)
     (("Xã Hoàng Sơn", "Huyện Nông Cống", "16288"), ("Xã Hoằng Sơn", "Huyện Hoằng Hóa", "15901"),
-     "Tỉnh Thanh Hóa"),
+     "Tỉnh Thanh Hóa", "2021-01-01"),
     (("Xã Mi Hòa", "Huyện Kim Bôi", "05083"), ("Xã Mỹ Hòa", "Huyện Tân Lạc", "05143"), "Tỉnh Hòa Bình"),
 ]
 
 
-@pytest.mark.parametrize("one, other, province", TONE_PAIRS)
-def test_tone_marks_told_apart_under_the_written_district(history, one, other, province):
+@pytest.mark.parametrize("one, other, province, day", [(*pair, "2015-01-01")[:4] for pair in TONE_PAIRS])
+def test_tone_marks_told_apart_under_the_written_district(history, one, other, province, day):
     from ipreg.domain.text import fold
 
     for name, district, code in (one, other):
         for text in (f"{name}, {district}, {province}", fold(f"{name}, {district}, {province}"),
                      f"{name}, {province}"):
-            result = resolve(history, text, "2015-01-01")
+            result = resolve(history, text, day)
             assert result.unit is not None, (text, result.message)
             assert result.unit.code == code, text
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the written district silently overrides the written tone marks: "
-                   "'Xã Chiềng Hắc, Huyện Yên Châu' is read as Xã Chiềng Hặc 04078 with no warning (the written "
-                   "name is the commune of Mộc Châu); it should warn or offer both")
 def test_tone_marks_disagreeing_with_the_district_are_not_silent(history):
     result = resolve(history, "Xã Chiềng Hắc, Huyện Yên Châu, Tỉnh Sơn La", "2015-01-01")
     assert result.unit is None or result.notes
@@ -405,10 +398,6 @@ def test_unresolved_spans_offer_candidates_where_their_district_survives(history
     assert checked >= 60
 
 
-@pytest.mark.xfail(strict=True, reason="bug: 6 of the 71 unresolved spans get no candidate at all (their district "
-                   "is gone or has no communes on 2025-06-30: Xã Đông Xuân/Huyện Đông Sơn, Xã An Vĩnh, An Hải, "
-                   "An Bình/Huyện Lý Sơn, Thị trấn Ayun Pa, Xã Phù Mỹ/Huyện Cát Tiên); the officer is asked to "
-                   "choose from an empty list")
 def test_every_unresolved_span_offers_candidates(history):
     empty = [written(s) for s in _unresolved(history)
              if not resolve(history, written(s), midpoint(s).isoformat()).candidates]
@@ -428,10 +417,6 @@ def test_unresolved_on_the_cli(cli):
 
 # --- districts that disappeared ---------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="bug: a district removed before 2025-06-30 (method 'district_removed(see "
-                   "wards)', 21 spans), written by name on a date it existed, is answered 'the sources do not say "
-                   "which unit it became: choose it' although its communes all lead to one district (Huyện Kỳ Sơn "
-                   "→ Thành phố Hòa Bình); a GI area written so is imported incomplete with AREA_UNRESOLVED")
 @pytest.mark.parametrize("text, day, code", [
     ("Huyện Kỳ Sơn, Tỉnh Hoà Bình", "2012-05-01", "148"),
     ("Huyện Hoành Bồ, Tỉnh Quảng Ninh", "2012-05-01", "193"),
@@ -442,19 +427,11 @@ def test_removed_district_leads_where_its_communes_went(history, text, day, code
     assert result.unit is not None and result.unit.code == code and result.coverage == "part"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: 'Huyện Đạ Huoai, Tỉnh Lâm Đồng' on 2014-10-31 (then code 681, removed "
-                   "in 2025) is read as today's Huyện Đạ Huoai 682 (Đạ Tẻh in 2014, renamed 2025), coverage 'whole', "
-                   "with the false warning 'not on the list of 2014-10-31'")
 def test_a_district_name_reused_after_a_merger_is_read_on_its_date(history):
     result = resolve(history, "Huyện Đạ Huoai, Tỉnh Lâm Đồng", "2014-10-31")
     assert result.unit is None or result.coverage == "part" and "not on the list" not in warnings(result)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: when the span written has no single successor (alias_ambiguous, "
-                   "unresolved, district_removed), resolve_on falls back to the 2025-06-30 list and takes whatever "
-                   "unit bears the name today, coverage 'whole', with the false warning 'not on the list of <date>': "
-                   "'Phường 14, Quận Bình Thạnh' of 2006 (26935) → 26929, which was Phường 24 in 2006; 'Xã Hoằng "
-                   "Sơn' of 2013 (15898) → 15901, Xã Hoằng Lương in 2013 (about 0.2% of the benchmark's names)")
 @pytest.mark.parametrize("text, day, span_code, other", [
     ("Phường 14, Quận Bình Thạnh, Thành phố Hồ Chí Minh", "2006-02-06", "26935", "26929"),
     ("Xã Hoằng Sơn, Huyện Hoằng Hóa, Tỉnh Thanh Hóa", "2013-07-15", "15898", "15901"),
