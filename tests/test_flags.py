@@ -173,8 +173,8 @@ def test_queue_sorted_by_severity_with_filters(flagged):
     table = page.split('<table id="queue">')[1]
     high, low = table.find("MANAGER_BODY_ABOLISHED"), table.find("AREA_REEXPRESSION")
     assert 0 < high < low
-    only = client.get("/review/?rule=AREA_PARTIAL_UNITS").get_data(as_text=True).split('<table id="queue">')[1]
-    assert "AREA_PARTIAL_UNITS" in only and "MANAGER_BODY_ABOLISHED" not in only
+    only = client.get("/review/?rule=AREA_REEXPRESSION").get_data(as_text=True).split('<table id="queue">')[1]
+    assert "AREA_REEXPRESSION" in only and "MANAGER_BODY_ABOLISHED" not in only
     assert "queue.js" in page
 
 

@@ -20,7 +20,7 @@ from ..models import Registration
 from ..models.registry import PARTY_KINDS
 from .columns import REASSIGN_ALIASES, REASSIGN_REQUIRED
 from .tabular import Table, read_table
-from .values import Problem, UnitResolver, Unparsable, parse_date, parse_kind
+from .values import Problem, UnitResolver, Unparsable, cell_warnings, parse_date, parse_kind
 
 EXAMPLE_MARK = "example"
 
@@ -150,7 +150,7 @@ def validate_rows(session: Session, gaz: Gazetteer, table: Table, *, today: date
                                      {"name": current.name, "kind": current.kind} if current else None, name,
                                      party_kind, unit, decision_no, dates["decision_date"], dates["effective_date"],
                                      nfc(row.get("note", "")) or None))
-    return changes, problems
+    return changes, problems + cell_warnings(table.warnings)
 
 
 def parse_kind_or_none(text: str) -> str | None:

@@ -34,8 +34,8 @@ from ..models import AreaEntry, Party, RecordFact, RecordProvince, Registration
 from ..models.registry import PARTY_KINDS
 from .columns import RECORD_ALIASES, RECORD_OPTIONAL, RECORD_REQUIRED
 from .tabular import NumberCell, read_table
-from .values import (Problem, Resolved, UnitResolver, Unparsable, parse_date, parse_kind, parse_nice_classes,
-                     parse_status)
+from .values import (Problem, Resolved, UnitResolver, Unparsable, cell_warnings, parse_date, parse_kind,
+                     parse_nice_classes, parse_status)
 
 DECISION_LIKE = re.compile(r"(^|\W)(qd|quyet dinh)(\W|$)")
 DEFAULT_VINTAGE = OLD_VALID_TO
@@ -359,6 +359,7 @@ def import_records(session: Session, data: bytes, filename: str, *, dry_run: boo
     gaz = get_gazetteer(session)
     progress(1, 3, N_("checking every row"))
     inputs, problems = RowValidator(gaz, get_history(session), strict).validate(table.rows, table.lines)
+    problems += cell_warnings(table.warnings)
     report.errors = [p for p in problems if p.severity == "error"]
     report.warnings = [p for p in problems if p.severity == "warning"]
     report.incomplete = [p for p in problems if p.severity == "incomplete"]

@@ -201,3 +201,8 @@ class UnitResolver:
                                   "%(codes)s. Format the column as text and write the code in full"),
                             {"codes": ", ".join(u.code for u in units)}, candidates)
         return Resolved(None, N_("%(value)s: no such unit on that date"), {}, candidates)
+
+
+def cell_warnings(notes) -> list[Problem]:
+    """The reader's notes on cells kept as they stand (a "- xóm 1" list item), as report warnings."""
+    return [Problem(n.line, n.column, n.value, n.msgid, n.params, severity="warning") for n in notes]

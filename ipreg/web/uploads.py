@@ -22,6 +22,7 @@ from ..domain import batches as batch_domain
 from ..domain.errors import N_, IpregError
 from ..domain.jobs import upload_path
 from ..extensions import db
+from ..importers.sheets import Limits, check_workbook
 from ..importers.reassign import read_reassignment
 from ..importers.tabular import sniff
 from .jobs import redirect_to, start_job
@@ -82,6 +83,8 @@ def preview_upload(upload: FileStorage | None):
     if is_large(data, kind):
         if kind == "csv":
             check_csv_header(data, upload.filename, limits["max_cell_chars"])
+        else:  # a zip bomb, XML entities or an oversized sheet are refused now, by streaming (~0.1 s / 10 MB)
+            check_workbook(data, Limits(limits["max_rows"], limits["max_cell_chars"]))
         return redirect_to(start_job("batch_preview", {
             "path": str(stage(data, upload.filename)), "filename": upload.filename[:255], **limits,
             "allow_future": cfg["IPREG_ALLOW_FUTURE_EFFECTIVE"]}))

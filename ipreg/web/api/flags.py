@@ -11,6 +11,7 @@ from ...domain.gazetteer import get_gazetteer
 from ...domain.review import accept_flag, comment_flag, dismiss_flag, successor_options
 from ...domain.rules import RULES
 from ...domain.stats import statistics
+from ...domain.text_safety import outbound_tree
 from ...extensions import db
 from ...models import Flag
 from ..security import actor_name, current_scope, requires
@@ -67,7 +68,7 @@ def _flag(flag_id: int) -> Flag:
 
 
 def _json(flag: Flag) -> dict:
-    return flag_dict(flag, payloads(db.session, [flag])[flag.id])
+    return outbound_tree(flag_dict(flag, payloads(db.session, [flag])[flag.id]))
 
 
 @blp.route("/flags")
@@ -80,7 +81,7 @@ class FlagList(MethodView):
         query = FlagQuery(status=None if args["status"] == "all" else args["status"], rule=args.get("rule"),
                           severity=args.get("severity"), province=args.get("province"), scope=current_scope(),
                           limit=args["per_page"], offset=(args["page"] - 1) * args["per_page"])
-        return flags_json(db.session, query)
+        return outbound_tree(flags_json(db.session, query))
 
 
 @blp.route("/flags/<int:flag_id>")
@@ -130,7 +131,7 @@ class FlagComments(MethodView):
     def post(self, body, flag_id: int):
         comment = comment_flag(db.session, _flag(flag_id), body["body"], actor_name())
         db.session.commit()
-        return {"id": comment.id, "author": comment.author, "body": comment.body}
+        return outbound_tree({"id": comment.id, "author": comment.author, "body": comment.body})
 
 
 @blp.route("/stats")
