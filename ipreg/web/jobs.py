@@ -28,7 +28,7 @@ RESULT_LABELS = {
     "details": _l("details"), "restored": _l("records restored"), "incomplete": _l("kept incomplete"),
     "strict": _l("strict"),
 }
-HIDDEN_RESULT_KEYS = ("trace", "changes", "by_rule", "msgid", "params", "error", "rows")
+HIDDEN_RESULT_KEYS = ("trace", "changes", "by_rule", "msgid", "params", "error", "rows", "incomplete", "rejected_rows")
 # An import's rows, as its report counts them (issue: complete / incomplete / refused).
 ROW_LABELS = {"complete": _l("complete rows"), "incomplete": _l("incomplete rows (kept, flagged)"),
               "refused": _l("refused rows")}
