@@ -31,7 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .extensions import db, migrate
     from .web import register_web
     from .cli import register_commands
+    from .database import check_driver
 
+    check_driver(app.config["SQLALCHEMY_DATABASE_URI"])  # a PostgreSQL URL without the `postgres` extra
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     from .database import configure_engine

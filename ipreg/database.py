@@ -7,11 +7,43 @@ they never queue behind writers.
 """
 from __future__ import annotations
 
+import click
 from sqlalchemy import DateTime, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, scoped_session
 
 IMMEDIATE = "ipreg_sqlite_immediate"
+
+
+class MissingDriverError(click.ClickException):
+    """The database URL names PostgreSQL but its driver is not installed (ipreg without the ``postgres`` extra).
+
+    A ``ClickException`` so that every ``ipreg`` command prints the message and exits 2, without a traceback.
+    """
+
+    exit_code = 2
+
+
+def check_driver(url) -> None:
+    """Before any engine is made: a PostgreSQL URL whose driver cannot be imported fails with a message naming
+    the ``postgres`` extra. Embedded SQLite needs nothing; other malformed URLs are left to SQLAlchemy."""
+    try:
+        sa_url = make_url(url)
+        if sa_url.get_backend_name() != "postgresql":
+            return
+        dialect = sa_url.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        return
+    try:
+        dialect.import_dbapi()
+    except ImportError as exc:
+        raise MissingDriverError(
+            f"the database URL names PostgreSQL ({sa_url.drivername}://…) but its driver is not installed "
+            f"({exc}). PostgreSQL needs ipreg's 'postgres' extra: "
+            ".venv/bin/pip install -c requirements.lock -e '.[postgres]' "
+            "and a URL of the form postgresql+psycopg://user@host/db (see README, PostgreSQL + PostGIS)."
+        ) from exc
 
 
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for the lock before "database is locked"
