@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
-from ..models import Flag, Party, RecordProvince, Registration, User
+from ..models import Flag, Party, Registration, User
 from .flag_view import flag_dict, payloads
 from .rules import RULES
+from .visibility import in_provinces, visible_clause
 
 
 @dataclass
@@ -38,13 +39,8 @@ def _where(query: FlagQuery):
     if query.registration_id:
         conditions.append(Flag.registration_id == query.registration_id)
     if query.province:
-        conditions.append(exists().where(RecordProvince.registration_id == Flag.registration_id,
-                                         RecordProvince.vintage == query.province_vintage,
-                                         RecordProvince.province_code == query.province))
-    if query.scope is not None:
-        conditions.append(exists().where(RecordProvince.registration_id == Flag.registration_id,
-                                         RecordProvince.vintage == "new",
-                                         RecordProvince.province_code.in_(query.scope or ["--"])))
+        conditions.append(in_provinces(Flag.registration_id, query.province_vintage, [query.province]))
+    conditions += visible_clause(query.scope, record_id=Flag.registration_id)
     if query.holder_kind:
         conditions.append(exists().where(holder.id == Registration.holder_id, holder.kind == query.holder_kind))
     if query.assignee == "-":
@@ -76,5 +72,3 @@ def flags_json(session: Session, query: FlagQuery) -> list[dict]:
 
 def valid_rule(rule: str | None) -> bool:
     return rule is None or rule in RULES
-
-

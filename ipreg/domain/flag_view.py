@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Flag, Registration
 from .errors import N_, NotFound
-from .records import check_visible
+from .visibility import check_visible
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 GONE = {"reason_vi": "Nguyên nhân không còn.", "reason_en": "The cause is gone.", "suggested": None,

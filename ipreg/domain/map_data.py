@@ -20,16 +20,12 @@ from ..spatial.store import get_store
 from .areas import summarise
 from .gazetteer import Gazetteer, Unit
 from .records import entries_of
+from .visibility import visible_clause
 
 
 def _visible(query, scope: list[str] | None, public_only: bool):
-    """Restrict a query on Registration to the user's provinces (new vintage) and, if anonymous, to granted."""
-    if scope is not None:
-        query = query.where(Registration.id.in_(select(RecordProvince.registration_id).where(
-            RecordProvince.vintage == "new", RecordProvince.province_code.in_(scope or ["--"]))))
-    if public_only:
-        query = query.where(Registration.status == "registered")
-    return query
+    """Restrict a query on Registration to what the user may see (``visibility``)."""
+    return query.where(*visible_clause(scope, public_only))
 
 
 def _reached_through(gaz: Gazetteer, commune: Unit) -> set[int]:

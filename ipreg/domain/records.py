@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..models import AreaEntry, Party, RecordProvince, Registration
 from .areas import Entry, UNCHANGED_EN, UNCHANGED_VI, old_units_of, summarise
-from .errors import N_, Forbidden, Message, NotFound
+from .errors import N_, Message, NotFound
 from .gazetteer import Gazetteer
 from .history import fact_dict, facts_of, state_on
 from .parties import unit_ref
@@ -33,18 +33,6 @@ def find_by_internal_id(session: Session, internal_id: str) -> Registration:
     if reg is None:
         raise NotFound(N_("No record %(id)s"), id=internal_id)
     return reg
-
-
-def check_visible(session: Session, reg: Registration, scope: list[str] | None, public_only: bool = False) -> None:
-    """Refuse a record outside the user's provinces (or unregistered, for anonymous public read)."""
-    if public_only and reg.status != "registered":
-        raise NotFound(N_("No %(kind)s record has number %(reg_no)s"), kind=reg.kind, reg_no=reg.reg_no or "")
-    if scope is None:
-        return
-    codes = set(session.scalars(select(RecordProvince.province_code).where(
-        RecordProvince.registration_id == reg.id, RecordProvince.vintage == "new")))
-    if not codes & set(scope):
-        raise Forbidden(N_("Record %(record)s belongs to another province."), record=reg.reg_no or reg.internal_id)
 
 
 def entries_from_value(gaz: Gazetteer, value: dict | None) -> tuple[Entry, ...]:

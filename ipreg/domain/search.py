@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..models import Flag, Party, RecordProvince, Registration
 from .text import fold
+from .visibility import in_provinces, visible_clause
 
 SORTS = {"name": Registration.name, "reg_no": Registration.reg_no, "kind": Registration.kind,
          "granted_on": Registration.granted_on, "status": Registration.status, "updated": Registration.updated_at}
@@ -44,8 +45,7 @@ class RecordQuery:
 
 
 def _in_province(vintage: str, codes) -> object:
-    return exists().where(RecordProvince.registration_id == Registration.id, RecordProvince.vintage == vintage,
-                          RecordProvince.province_code.in_(codes))
+    return in_provinces(Registration.id, vintage, codes)
 
 
 def filtered(query: RecordQuery):
@@ -58,14 +58,11 @@ def filtered(query: RecordQuery):
         conditions.append(Registration.kind == query.kind)
     if query.status:
         conditions.append(Registration.status == query.status)
-    if query.public_only:
-        conditions.append(Registration.status == "registered")
+    conditions += visible_clause(query.scope, query.public_only)
     if query.old_province:
         conditions.append(_in_province("old", [query.old_province]))
     if query.new_province:
         conditions.append(_in_province("new", [query.new_province]))
-    if query.scope is not None:
-        conditions.append(_in_province("new", query.scope or ["--"]))
     if query.holder_kind:
         conditions.append(exists().where(holder.id == Registration.holder_id, holder.kind == query.holder_kind))
     if query.flagged is not None:

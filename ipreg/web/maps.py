@@ -14,10 +14,10 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_babel import gettext
 
 from ..domain.areas import summarise
-from ..domain.errors import N_, Forbidden
 from ..domain.gazetteer import Unit, get_gazetteer
 from ..domain.map_data import flags_by_commune, touching_records
-from ..domain.records import check_visible, entries_of, find_by_internal_id
+from ..domain.records import entries_of, find_by_internal_id
+from ..domain.visibility import check_unit_visible, check_visible, unit_visible
 from ..domain.stats import statistics
 from ..domain.units import describe_unit
 from ..extensions import db
@@ -58,18 +58,8 @@ def _geojson(body: bytes, filename: str, compressed: bool = False, etag: str | N
     return response
 
 
-def _new_provinces_of(unit: Unit) -> set[str]:
-    gaz = get_gazetteer(db.session)
-    if unit.vintage == "new":
-        return {unit.province_code}
-    return {gaz.units[link.new_id].province_code for atom in gaz.atoms(unit) for link in gaz.successors.get(atom, ())}
-
-
 def _check_scope(unit: Unit) -> None:
-    """A provincial user sees only units that are, or became, part of one of their provinces."""
-    scope = current_scope()
-    if scope is not None and not _new_provinces_of(unit) & set(scope):
-        raise Forbidden(N_("%(name)s is outside your provinces."), name=unit.name)
+    check_unit_visible(get_gazetteer(db.session), unit, current_scope())
 
 
 def _province(vintage: str, code: str) -> Unit:
@@ -127,7 +117,7 @@ def overview():
     scope = current_scope()
     provinces = {v: [u for u in sorted(gaz.units.values(), key=lambda u: u.code)
                      if u.vintage == v and u.level == "province"
-                     and (scope is None or _new_provinces_of(u) & set(scope))] for v in ("new", "old")}
+                     and unit_visible(gaz, u, scope)] for v in ("new", "old")}
     return render_template("maps/overview.html", parts=render_parts(m), provinces=provinces,
                            downloads=_downloads(urls, {"new_provinces": gettext("New provinces"),
                                                        "old_provinces": gettext("Old provinces")}))

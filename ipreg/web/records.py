@@ -10,7 +10,8 @@ from ..domain.exports import to_csv, to_xlsx
 from ..domain.gazetteer import get_gazetteer
 from ..domain.history import utcnow
 from ..domain.recordals import change_polygon, check_version
-from ..domain.records import check_visible, describe_record, find_by_internal_id
+from ..domain.records import describe_record, find_by_internal_id
+from ..domain.visibility import check_visible
 from ..domain.registry_export import export_registry
 from ..domain.search import RecordQuery, result_columns, result_rows, search_records
 from ..extensions import db

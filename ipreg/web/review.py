@@ -16,7 +16,8 @@ from ..domain.flag_queries import FlagQuery, list_flags, valid_rule
 from ..domain.flag_view import find_flag, payloads
 from ..domain.gazetteer import get_gazetteer
 from ..domain.completion import complete_area_unit
-from ..domain.records import check_visible, describe_area, entries_of, find_by_internal_id, pending_list
+from ..domain.records import describe_area, entries_of, find_by_internal_id, pending_list
+from ..domain.visibility import check_visible
 from ..domain.review import accept_flag, assign_flag, comment_flag, dismiss_flag, successor_options
 from ..domain.stats import statistics
 from ..extensions import db

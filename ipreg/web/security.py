@@ -15,7 +15,8 @@ from sqlalchemy.exc import OperationalError
 
 from ..database import begin_write
 from ..domain.audit import audit
-from ..domain.errors import N_, Forbidden, IpregError, NotFound
+from ..domain.errors import N_, IpregError, NotFound
+from ..domain.visibility import OutOfScope
 from ..domain.users import permissions, scope_of, user_for_token
 from ..extensions import csrf, db, login_manager
 from ..models import User
@@ -52,7 +53,8 @@ def _check_object_scope(kwargs: dict) -> None:
     scope = current_scope()
     if scope is None:
         return
-    from ..domain.records import check_visible, find_by_internal_id, find_record  # noqa: PLC0415
+    from ..domain.records import find_by_internal_id, find_record  # noqa: PLC0415
+    from ..domain.visibility import check_visible  # noqa: PLC0415
     from ..models import Flag  # noqa: PLC0415
 
     reg = None
@@ -67,17 +69,13 @@ def _check_object_scope(kwargs: dict) -> None:
         check_visible(db.session, reg, scope)
 
 
-# domain.records.check_visible's refusal of a record outside the user's provinces
-OUT_OF_SCOPE = "Record %(record)s belongs to another province."
-
-
 def as_missing(exc: IpregError) -> IpregError:
     """A refusal of another province's record (or of its flag), worded exactly as for an id that does not exist.
 
     A 403, or a message naming the record, would tell a provincial user which ids exist elsewhere; the answer
     depends only on the id the user sent. Other errors are returned as they are.
     """
-    if not isinstance(exc, Forbidden) or exc.msgid != OUT_OF_SCOPE:
+    if not isinstance(exc, OutOfScope):
         return exc
     args = request.view_args or {}
     if "internal_id" in args:

@@ -11,7 +11,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...domain.gazetteer import get_gazetteer
-from ...domain.records import check_visible, describe_record, find_record
+from ...domain.records import describe_record, find_record
+from ...domain.visibility import check_visible
 from ...domain.search import RecordQuery, result_rows, search_records
 from ...domain.text_safety import outbound_tree
 from ...extensions import db
