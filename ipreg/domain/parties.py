@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Party
 from ..models.registry import PARTY_KINDS, STATE_PARTY_KINDS
+from .bodies import parse
 from .gazetteer import Gazetteer, Unit
 from .text import fold, nfc
 
@@ -19,7 +20,7 @@ _KIND_PATTERNS = [
     (r"^(uy ban nhan dan|ubnd) (tinh|thanh pho (ha noi|ho chi minh|hai phong|da nang|can tho|hue))\b", "province_pc"),
     (r"^(uy ban nhan dan|ubnd) (huyen|quan|thi xa|thanh pho)\b", "district_pc"),
     (r"^(uy ban nhan dan|ubnd) (xa|phuong|thi tran|dac khu)\b", "commune_pc"),
-    (r"^so khoa hoc (va|&) cong nghe\b", "dost"),
+    (r"^so (khoa hoc (va )?cong nghe|kh (va )?cn|khcn)\b", "dost"),
     (r"^nha nuoc\b", "state"),
     (r"^hoi nong dan\b", "farmers_union"),
     (r"^(hop tac xa|htx)\b", "cooperative"),
@@ -34,6 +35,10 @@ def infer_kind(name: str) -> str | None:
     for pattern, kind in _KIND_PATTERNS:
         if re.search(pattern, folded):
             return kind
+    # the Front and its organisations as written ("Huyện đoàn Bắc Hà", "Liên đoàn Lao động huyện …")
+    body = parse(name)
+    if body is not None and body.function is not None and body.function.kind in PARTY_KINDS:
+        return body.function.kind
     return None
 
 

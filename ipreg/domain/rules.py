@@ -1,116 +1,38 @@
 """The reform rules: one function per rule, each returning findings about one record.
 
-Codes, severities and meanings are an interface (flags are filtered and exported by them):
-high = a transfer or recordal is needed; medium = a decision about the area or authority is needed;
-low = wording or address only. Non-state bodies are never "abolished" by the reform: at most low.
+Codes and severities are in ``findings.RULES``. A body follows its unit through the reform when it is a
+state body, or the Fatherland Front or an organisation of it (bodies.FUNCTIONS): its district level ended,
+its merged province's body is the new province's. Other bodies (cooperatives, enterprises, product
+associations) keep their name: at most their address is outdated (low).
 
 A rule decides at once whether it applies; what it says (reasons, suggestion, candidates, evidence) is
 built only when asked for (``Finding.payload``), because a run over a whole registry needs the decisions,
-and only the flags on screen need their words.
+and only the flags on screen need their words. A successor's name is built from its function and its
+unit's official name (bodies.build), never written into the old body's name.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from typing import Callable
+from functools import lru_cache
 
 from .areas import AreaSummary
-from .gazetteer import Gazetteer, Link, Unit
+from .bodies import DEPARTMENTS_ACT, DEPARTMENTS_DATE, FUNCTIONS, Body, Function, body_unit, build, parse, \
+    successor_bodies
+from .findings import MAX_LISTED, RULES, Finding, PartyView, link_json, payload as _payload, unit_json
+from .gazetteer import Gazetteer, Unit
 from .parties import is_state
+from .reform import DISTRICT_ABOLITION
 from .text import slug
 
-RULES = {
-    "HOLDER_BODY_ABOLISHED": "high", "MANAGER_BODY_ABOLISHED": "high",
-    "HOLDER_BODY_MERGED": "high", "MANAGER_BODY_MERGED": "high",
-    "HOLDER_UNIT_SPLIT": "high", "MANAGER_UNIT_SPLIT": "high",
-    "AREA_CROSSES_PROVINCES": "medium", "AREA_PARTIAL_UNITS": "medium",
-    "AREA_REEXPRESSION": "low", "ADDRESS_OUTDATED": "low",
-}
+__all__ = ["RULES", "Finding", "PartyView", "party_findings", "area_findings", "unit_json", "link_json"]
+
+PC, DOST = FUNCTIONS["pc"], FUNCTIONS["dost"]
+# Kinds whose name never makes them a public body, whatever it reads like.
+PRIVATE_KINDS = frozenset({"enterprise", "cooperative", "individual", "foreign"})
+KIND_FUNCTION = {"province_pc": PC, "district_pc": PC, "commune_pc": PC, "dost": DOST}
 
 
-@dataclass(frozen=True)
-class PartyView:
-    id: int
-    name: str
-    kind: str
-    unit: Unit | None
-
-
-@dataclass
-class Finding:
-    rule: str
-    subject: str  # holder | manager | area
-    build: Callable[[], dict] = field(repr=False, compare=False)
-
-    @property
-    def severity(self) -> str:
-        return RULES[self.rule]
-
-    @cached_property
-    def payload(self) -> dict:
-        """reason_vi, reason_en, suggested, candidates, evidence."""
-        return self.build()
-
-    reason_vi = property(lambda self: self.payload["reason_vi"])
-    reason_en = property(lambda self: self.payload["reason_en"])
-    suggested = property(lambda self: self.payload["suggested"])
-    candidates = property(lambda self: self.payload["candidates"])
-    evidence = property(lambda self: self.payload["evidence"])
-
-
-def _payload(reason_vi: str, reason_en: str, suggested: dict | None = None, candidates: list | None = None,
-             evidence: dict | None = None) -> dict:
-    return {"reason_vi": reason_vi, "reason_en": reason_en, "suggested": suggested,
-            "candidates": candidates or [], "evidence": evidence or {}}
-
-
-# --- helpers ------------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=32768)
-def unit_json(unit: Unit) -> dict:
-    """Cached and shared between findings: never mutate the result."""
-    return {"code": unit.code, "name": unit.name, "level": unit.level, "vintage": unit.vintage}
-
-
-@lru_cache(maxsize=65536)
-def _link_json(old: Unit, new: Unit, link: Link) -> dict:
-    return {"old": unit_json(old), "new": unit_json(new), "kind": link.kind,
-            "share": None if link.share is None else round(link.share, 4), "legal_basis": link.legal_basis,
-            "effective_date": link.effective_date.isoformat()}
-
-
-def link_json(gaz: Gazetteer, link: Link) -> dict:
-    return _link_json(gaz.units[link.old_id], gaz.units[link.new_id], link)
-
-
-MAX_LISTED = 12  # evidence lists are capped; the full succession is one click away on the unit page
-
-
-def _in_sentence(unit: Unit) -> str:
-    """'Tỉnh Vĩnh Long' → 'tỉnh Vĩnh Long' (as written after a body's function)."""
-    return unit.type.lower() + unit.name[len(unit.type):] if unit.name.startswith(unit.type) else unit.name
-
-
-def body_of(function: str, unit: Unit) -> dict:
-    """The body of a function in a new unit: its People's Committee or its Department of S&T."""
-    names = {"pc": "Ủy ban nhân dân", "dost": "Sở Khoa học và Công nghệ"}
-    kinds = {("pc", "province"): "province_pc", ("pc", "commune"): "commune_pc", ("dost", "province"): "dost"}
-    return {"party": {"name": f"{names[function]} {_in_sentence(unit)}", "kind": kinds[(function, unit.level)]},
-            "unit": unit_json(unit)}
-
-
-def renamed_body(party: PartyView, old: Unit, new: Unit) -> dict:
-    """The corresponding body of the successor unit: the old unit's name replaced in the body's name."""
-    name = party.name
-    for written in (_in_sentence(old), old.name, old.short_name):
-        if written in name:
-            replacement = _in_sentence(new) if written == _in_sentence(old) else (
-                new.name if written == old.name else new.short_name)
-            name = name.replace(written, replacement)
-            break
-    else:
-        name = f"{party.name} ({new.name})"
-    return {"party": {"name": name, "kind": party.kind}, "unit": unit_json(new)}
+def _b(function: Function, unit: Unit) -> dict:
+    return build(function, unit, unit_json)
 
 
 @lru_cache(maxsize=4096)
@@ -128,48 +50,102 @@ ROLE_VI = {"holder": "Chủ sở hữu", "manager": "Tổ chức quản lý"}
 ROLE_EN = {"holder": "The holder", "manager": "The manager"}
 
 
+def read_body(gaz: Gazetteer, party: PartyView) -> tuple[Body | None, Function | None, Unit | None, bool]:
+    """(body as read, its function, its unit, public) of a party: public bodies follow their unit."""
+    body = parse(party.name) if party.kind not in PRIVATE_KINDS else None
+    function = body.function if body and body.function else KIND_FUNCTION.get(party.kind)
+    state = is_state(party.kind)
+    public = state or (body is not None and body.function is not None)
+    return body, function, body_unit(gaz, party.unit, body, state), public
+
+
+def _party_json(party: PartyView, unit: Unit, function: Function | None) -> dict:
+    return {"name": party.name, "kind": party.kind, "unit": unit_json(unit),
+            "function": function.key if function else None}
+
+
+def _zones(gaz: Gazetteer, district: Unit) -> list[Unit]:
+    """The special zones a district became whole (Huyện Cát Hải → Đặc khu Cát Hải), its namesake first."""
+    links = gaz.successors_of(district)
+    if not links or any(new.type != "Đặc khu" for _, new in links):
+        return []
+    return [new for link, new in sorted(links, key=lambda ln: (not _same_name(district, ln[1]), -(ln[0].share or 0)))]
+
+
 # --- rules on parties -----------------------------------------------------------------------------------
 
 def body_abolished(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummary | None) -> Finding | None:
-    """A district People's Committee, or any state body of a district: the level no longer exists."""
-    unit = party.unit
-    if unit is None or unit.vintage != "old" or unit.level != "district" or not is_state(party.kind):
+    """A public body of a district (its People's Committee, an office, its farmers' or women's union, its
+    youth union…): the level no longer exists."""
+    body, function, unit, public = read_body(gaz, party)
+    if unit is None or unit.vintage != "old" or unit.level != "district" or not public:
         return None
+    # The record's area speaks of the body's own district only (and the flag engine keys it on that).
+    area = area if party.unit is unit else None
 
     def build() -> dict:
         province = _province_successor(gaz, unit)
         links = gaz.successors_of(unit)
-        # The body of the same function: a district People's Committee → the province's People's Committee;
-        # a district office or agency → the province's Department of Science and Technology.
-        options = [body_of("pc", province), body_of("dost", province)]
-        if party.kind != "district_pc":
-            options.reverse()
-        suggested, alternatives = options[0], options[1:]
-        if area is not None and len(area.projection.new_units) == 1:
-            commune = area.projection.new_units[0].unit
-            alternatives = [suggested] + alternatives
-            suggested = body_of("pc", commune)
-        elif area is not None:
-            alternatives += [dict(body_of("pc", c.unit), share=c.share, coverage=c.coverage)
+        zones = _zones(gaz, unit)
+        # The body of the same function: a People's Committee → the province's People's Committee; an office
+        # or agency → the province's DOST; an organisation → the same organisation of the province. Where
+        # the area lies in one new commune, or the district became a special zone, the body of that unit.
+        if function is None or function is PC:
+            options = [_b(PC, province), _b(DOST, province)]
+            if function is None and party.kind != "district_pc":
+                options.reverse()
+            local = PC
+        else:
+            options = successor_bodies(function, province, unit_json) or [_b(PC, province)]
+            local = function if "commune" in function.levels else None
+        single = area is not None and len(area.projection.new_units) == 1
+        places = ([area.projection.new_units[0].unit] if single else []) + zones
+        places = list(dict.fromkeys(places))
+        if local is not None and places:
+            suggested, alternatives = _b(local, places[0]), [_b(local, z) for z in places[1:]] + options
+        else:
+            suggested, alternatives = options[0], options[1:]
+        if area is not None and not single and local is not None and not zones:
+            alternatives += [dict(_b(local, c.unit), share=c.share, coverage=c.coverage)
                              for c in area.projection.new_units[:MAX_LISTED]]
+        zone_names = ", ".join(z.name for z in zones)
+        zone_vi, zone_en = (f" ({unit.name} nay là {zone_names})", f" ({unit.name} is now {zone_names})") if zones \
+            else ("", "")
         return _payload(
-            f"{ROLE_VI[role]} «{party.name}» thuộc {unit.name}; cấp huyện kết thúc hoạt động từ 01/7/2025. "
-            f"Đề xuất chuyển giao cho {suggested['party']['name']}.",
-            f"{ROLE_EN[role]} «{party.name}» belongs to {unit.name}; the district level ended on 1 July 2025. "
-            f"Suggested successor: {suggested['party']['name']}.",
+            f"{ROLE_VI[role]} «{party.name}» thuộc {unit.name}; cấp huyện kết thúc hoạt động từ 01/7/2025"
+            f"{zone_vi}. Đề xuất chuyển giao cho {suggested['party']['name']}.",
+            f"{ROLE_EN[role]} «{party.name}» belongs to {unit.name}; the district level ended on 1 July 2025"
+            f"{zone_en}. Suggested successor: {suggested['party']['name']}.",
             suggested, alternatives,
-            {"party": {"name": party.name, "kind": party.kind, "unit": unit_json(unit)},
+            {"party": _party_json(party, unit, function),
              "links": [link_json(gaz, l) for l, _ in links[:MAX_LISTED]], "links_total": len(links),
-             "new_province": unit_json(province),
-             "legal_basis": links[0][0].note if links and links[0][0].note else None})
+             "new_province": unit_json(province), "special_zones": [unit_json(z) for z in zones],
+             "legal_basis": links[0][0].note if links and links[0][0].note else DISTRICT_ABOLITION})
 
     return Finding(f"{role.upper()}_BODY_ABOLISHED", role, build)
 
 
+def _bodies_in(function: Function | None, new: Unit) -> list[dict]:
+    """The bodies of a new unit that continue a function (none known: none)."""
+    return successor_bodies(function, new, unit_json) if function is not None else []
+
+
+def _renaming(function: Function | None) -> tuple[str, str]:
+    """' Sở … được sắp xếp thành … từ 01/03/2025.' in both languages, when the department (or its parent) was."""
+    if function is None or not function.renamed:
+        return "", ""
+    old = FUNCTIONS[function.parent] if function.parent else function
+    main, *parts = old.continues_as
+    part_vi = f" (một phần chức năng chuyển cho {', '.join(f.name for f in parts)})" if parts else ""
+    part_en = f" (part of its work went to the {' and the '.join(f.en for f in parts)})" if parts else ""
+    return (f" {old.name} được sắp xếp thành {main.name}{part_vi} từ 01/03/2025.",
+            f" The {old.en} was reorganised into the {main.en}{part_en} on 1 March 2025.")
+
+
 def body_merged(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummary | None) -> Finding | None:
-    """A state body's province or commune was merged whole into a unit with another name."""
-    unit = party.unit
-    if unit is None or unit.vintage != "old" or unit.level == "district" or not is_state(party.kind):
+    """A public body's province or commune was merged whole into a unit with another name."""
+    body, function, unit, public = read_body(gaz, party)
+    if unit is None or unit.vintage != "old" or unit.level == "district" or not public:
         return None
     links = gaz.successors.get(unit.id, ())
     if len(links) != 1:
@@ -177,42 +153,86 @@ def body_merged(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummary |
     link = links[0]
     new = gaz.units[link.new_id]
     if _same_name(unit, new):
-        return None  # the name continues: the body continues (see address_outdated)
+        return None  # the name continues: the body continues (see address_outdated, body_renamed)
 
     def build() -> dict:
-        suggested = renamed_body(party, unit, new)
+        found = _bodies_in(function, new)
+        if found:
+            suggested, candidates = found[0], found[1:]
+            then_vi = f"chuyển thành cơ quan, tổ chức tương ứng: {suggested['party']['name']}."
+            then_en = f"is succeeded by the corresponding body: {suggested['party']['name']}."
+        else:  # a body of unknown function: the officer names its successor
+            suggested = None
+            candidates = [_b(PC, new)] + ([_b(DOST, new)] if new.level == "province" else [])
+            then_vi = f"cần xác định cơ quan kế thừa trong {new.name}."
+            then_en = f"needs its successor in {new.name} to be named."
+        renamed_vi, renamed_en = _renaming(function)
         return _payload(
-            f"{unit.name} đã được sắp xếp vào {new.name} từ 01/7/2025. {ROLE_VI[role]} «{party.name}» "
-            f"chuyển thành cơ quan tương ứng: {suggested['party']['name']}.",
-            f"{unit.name} was merged into {new.name} on 1 July 2025. {ROLE_EN[role]} «{party.name}» is succeeded "
-            f"by the corresponding body: {suggested['party']['name']}.",
-            suggested, [], {"party": {"name": party.name, "kind": party.kind, "unit": unit_json(unit)},
-                            "links": [link_json(gaz, link)]})
+            f"{unit.name} đã được sắp xếp vào {new.name} từ 01/7/2025.{renamed_vi} {ROLE_VI[role]} "
+            f"«{party.name}» {then_vi}",
+            f"{unit.name} was merged into {new.name} on 1 July 2025.{renamed_en} {ROLE_EN[role]} «{party.name}» "
+            f"{then_en}",
+            suggested, candidates,
+            {"party": _party_json(party, unit, function), "links": [link_json(gaz, link)],
+             "departments": DEPARTMENTS_ACT if renamed_vi else None})
 
     return Finding(f"{role.upper()}_BODY_MERGED", role, build)
 
 
 def unit_split(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummary | None) -> Finding | None:
-    """A state body's commune was split across several new communes: candidates only, no suggestion."""
-    unit = party.unit
-    if unit is None or unit.vintage != "old" or unit.level != "commune" or not is_state(party.kind):
+    """A public body's commune was split across several new communes: candidates only, no suggestion."""
+    body, function, unit, public = read_body(gaz, party)
+    if unit is None or unit.vintage != "old" or unit.level != "commune" or not public:
         return None
     if len(gaz.successors.get(unit.id, ())) < 2:
         return None
 
     def build() -> dict:
         links = gaz.successors_of(unit)
-        candidates = [dict(renamed_body(party, unit, new) if party.kind != "commune_pc" else body_of("pc", new),
+        candidates = [dict((_bodies_in(function, new) or [_b(PC, new)])[0],
                            share=None if link.share is None else round(link.share, 4)) for link, new in links]
         return _payload(
             f"{unit.name} được chia vào {len(links)} đơn vị mới; cần xác định cơ quan kế thừa «{party.name}».",
             f"{unit.name} was split across {len(links)} new units; the successor of «{party.name}» must be decided.",
-            None, candidates, {"party": {"name": party.name, "kind": party.kind, "unit": unit_json(unit)},
+            None, candidates, {"party": _party_json(party, unit, function),
                                "links": [link_json(gaz, l) for l, _ in links],
                                "shares_note": "shares unknown: no boundaries of old communes"
                                if all(l.share is None for l, _ in links) else None})
 
     return Finding(f"{role.upper()}_UNIT_SPLIT", role, build)
+
+
+def body_renamed(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummary | None) -> Finding | None:
+    """A provincial department merged or renamed on 2025-03-01 (or a sub-department of one): its function
+    continues under a new name, in the record's province as it stands from 2025-07-01."""
+    body, function, unit, public = read_body(gaz, party)
+    if unit is None or function is None or not function.renamed or unit.level != "province" or not public:
+        return None
+    new = unit if unit.vintage == "new" else _province_successor(gaz, unit)
+
+    def build() -> dict:
+        found = successor_bodies(function, new, unit_json)
+        suggested, candidates = found[0], found[1:]
+        renamed_vi, renamed_en = _renaming(function)
+        moved_vi = f" {unit.name} nay thuộc {new.name}." if not _same_name(unit, new) else ""
+        moved_en = f" {unit.name} is now part of {new.name}." if not _same_name(unit, new) else ""
+        name = suggested["party"]["name"]
+        if function.parent:  # a sub-department: now under the new department, which may keep it or not
+            now_vi = (f"nay trực thuộc {name}. Đề xuất ghi nhận {name}, hoặc {candidates[-1]['party']['name']} "
+                      "nếu đơn vị này vẫn được giao nhiệm vụ.")
+            now_en = (f"now belongs to {name}. Suggested: {name}, or {candidates[-1]['party']['name']} if that "
+                      "unit keeps the task.")
+        else:
+            now_vi, now_en = f"nay là {name}.", f"is now {name}."
+        return _payload(
+            f"{renamed_vi.strip()}{moved_vi} {ROLE_VI[role]} «{party.name}» {now_vi}",
+            f"{renamed_en.strip()}{moved_en} {ROLE_EN[role]} «{party.name}» {now_en}",
+            suggested, candidates,
+            {"party": _party_json(party, unit, function), "legal_basis": DEPARTMENTS_ACT,
+             "effective_date": DEPARTMENTS_DATE, "new_province": unit_json(new),
+             "functions": {"old": function.name, "new": [f["party"]["name"] for f in found]}})
+
+    return Finding(f"{role.upper()}_BODY_RENAMED", role, build)
 
 
 def address_outdated(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummary | None) -> Finding | None:
@@ -256,12 +276,12 @@ PARTY_RULES = (body_abolished, body_merged, unit_split)
 
 
 def party_findings(gaz: Gazetteer, role: str, party: PartyView | None, area: AreaSummary | None) -> list[Finding]:
-    """The high rules first; the address rule only when no high rule applies to the same body."""
+    """The high rules first; a body's new name, else its address, only when no high rule applies to it."""
     if party is None:
         return []
     found = [f for rule in PARTY_RULES if (f := rule(gaz, role, party, area))]
     if not found:
-        low = address_outdated(gaz, role, party, area)
+        low = body_renamed(gaz, role, party, area) or address_outdated(gaz, role, party, area)
         found = [low] if low else []
     return found
 

@@ -12,7 +12,7 @@ from .errors import N_
 from .rules import RULES
 
 TRANSFER_RULES = ("HOLDER_BODY_ABOLISHED", "MANAGER_BODY_ABOLISHED", "HOLDER_BODY_MERGED", "MANAGER_BODY_MERGED",
-                  "HOLDER_UNIT_SPLIT", "MANAGER_UNIT_SPLIT")
+                  "HOLDER_UNIT_SPLIT", "MANAGER_UNIT_SPLIT", "HOLDER_BODY_RENAMED", "MANAGER_BODY_RENAMED")
 # What the provinces follow through the hand-over (as Hà Nội did in June 2025 for its district bodies).
 MONITORED = {
     "transfers_needed": N_("Records whose holder or manager must be transferred (open high flags)"),
