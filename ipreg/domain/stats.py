@@ -15,8 +15,8 @@ TRANSFER_RULES = ("HOLDER_BODY_ABOLISHED", "MANAGER_BODY_ABOLISHED", "HOLDER_BOD
                   "HOLDER_UNIT_SPLIT", "MANAGER_UNIT_SPLIT", "HOLDER_BODY_RENAMED", "MANAGER_BODY_RENAMED")
 # What the provinces follow through the hand-over (as Hà Nội did in June 2025 for its district bodies).
 MONITORED = {
-    "transfers_needed": N_("Records whose holder or manager must be transferred (open high flags)"),
-    "transfers_recorded": N_("Records whose transfer is recorded (a decision taken on a high flag)"),
+    "transfers_needed": N_("Records whose holder or manager must be transferred or renamed (open flags on the body)"),
+    "transfers_recorded": N_("Records whose transfer or new name is recorded (a decision taken on such a flag)"),
     "district_bodies": N_("Records still held or managed by a district body"),
     "areas_across_provinces": N_("Areas lying in more than one new province (open)"),
     "areas_to_reexpress": N_("Areas still written in former units (open)"),
