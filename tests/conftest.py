@@ -174,6 +174,7 @@ GI,00005,Đoan Hùng,Bưởi,2006-02-08,registered,Nhà nước Việt Nam,state
 GI,00041,Quảng Ninh,Ngán,2014-03-19,registered,Nhà nước Việt Nam,state,,Sở Khoa học và Công nghệ tỉnh Quảng Ninh,dost,22,Tỉnh Quảng Ninh,2025-06-30,fixture row
 GI,00017,Đại Hoàng,Chuối ngự,2009-09-30,registered,Nhà nước Việt Nam,state,,Ủy ban nhân dân huyện Lý Nhân,district_pc,"Huyện Lý Nhân, Tỉnh Hà Nam","Huyện Lý Nhân, Tỉnh Hà Nam",2025-06-30,fixture row
 GI,00055,Hưng Yên,Nhãn lồng,2017-01-23,registered,Nhà nước Việt Nam,state,,Sở Khoa học và Công nghệ tỉnh Hưng Yên,dost,33,"Thành phố Hưng Yên, Tỉnh Hưng Yên; Huyện Khoái Châu, Tỉnh Hưng Yên",2025-06-30,fixture row
+GI,00100,Tú Lệ,Gạo nếp,2020-12-29,registered,Nhà nước Việt Nam,state,,Ủy ban nhân dân huyện Văn Chấn,district_pc,"Huyện Văn Chấn, Tỉnh Yên Bái","Huyện Văn Chấn, Tỉnh Yên Bái",2025-06-30,fixture row
 GI,00101,Mù Cang Chải,Mật ong,2020-12-29,registered,Nhà nước Việt Nam,state,,Ủy ban nhân dân huyện Mù Cang Chải,district_pc,"Huyện Mù Cang Chải, Tỉnh Yên Bái","Huyện Mù Cang Chải, Tỉnh Yên Bái",2025-06-30,fixture row
 CERTIFICATION,QĐ 34713/QĐ-SHTT,Mật ong hoa nhãn Hưng Yên,Mật ong,2016-06-13,registered,Chi cục Quản lý chất lượng nông lâm sản và thủy sản Hưng Yên,state_agency,33,,,,"Tỉnh Hưng Yên",2025-06-30,fixture row
 COLLECTIVE,,Quả Bảo Thắng,"Na, chanh, nhãn",,registered,Hội Nông dân huyện Bảo Thắng,farmers_union,"Huyện Bảo Thắng, Tỉnh Lào Cai",,,,"Huyện Bảo Thắng, Tỉnh Lào Cai",2025-06-30,fixture row
