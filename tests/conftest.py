@@ -19,10 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL_GEODATA = Path(os.environ.get("IPREG_GEODATA") or ROOT.parent / "shared" / "geodata")
 REAL_SAMPLE = ROOT.parent / "shared" / "registry" / "sample_records.csv"
 HAS_REAL_GEODATA = (REAL_GEODATA / "new" / "communes.geojson").exists()
+# the dated units since 2004 (../shared/geodata/history): the fixture has none, so names of a past list that no
+# longer resolve against the 2025-06-30 list (the real sample's 2008 Lục Ngạn communes) are read only with it
+HAS_REAL_HISTORY = HAS_REAL_GEODATA and (REAL_GEODATA / "history" / "unit_spans_2004-2025-06-30.tsv").exists()
 PG_URL = os.environ.get("IPREG_TEST_DATABASE_URL")
 ARTIFACTS = ROOT / "test-artifacts"
 
 real_geodata = pytest.mark.skipif(not HAS_REAL_GEODATA, reason="needs the real boundaries in ../shared/geodata")
+real_history = pytest.mark.skipif(not HAS_REAL_HISTORY,
+                                  reason="needs the real boundaries and ../shared/geodata/history")
 
 
 @pytest.fixture(scope="session")
