@@ -320,8 +320,8 @@ def test_stored_control_characters_and_formulas_leave_safely_everywhere(loaded):
     with loaded.app_context():
         reg = db.session.query(Registration).filter_by(reg_no="00017").one()
         # PostgreSQL cannot store NUL at all (a text column refuses it); SQLite keeps what an old import let in
-        nul = "" if db.engine.dialect.name == "postgresql" else "\x00"
-        reg.name, reg.product = f"Đại\x08Hoàng\x01{nul}", "=cmd|' /C calc'!A0"
+        nul = "\x01" if db.engine.dialect.name == "postgresql" else "\x00"
+        reg.name, reg.product = f"Đại\x08Hoàng{nul}", "=cmd|' /C calc'!A0"
         internal_id = reg.internal_id
         db.session.commit()
     officer = client_as(loaded, "officer", "ip_officer")
