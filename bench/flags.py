@@ -24,7 +24,7 @@ def naive_run(session, limit: int) -> float:
 
     from sqlalchemy import select
 
-    from ipreg.domain.text import slug
+    from ipreg.core.text import slug
     from ipreg.models import AdminUnit, AreaEntry, Flag, Party, Registration, Succession
 
     def successors(unit):
@@ -87,9 +87,9 @@ def run(smoke: bool = False) -> list[Figure]:
     env = fresh_instance()
     ipreg("init", env=env)
     app = app_for(env)
-    from ipreg.domain.flags import run_registry
-    from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
+    from ipreg.reform.engine import run_registry
 
     with app.app_context():
         gaz = get_gazetteer(db.session)

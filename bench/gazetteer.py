@@ -15,7 +15,7 @@ from common import Figure, app_for, fresh_instance, ipreg, table, timed
 
 def name_variants(gaz, units, rng):
     """Names as officers write them: full paths, folded, without type words, with abbreviations."""
-    from ipreg.domain.text import fold
+    from ipreg.core.text import fold
 
     out = []
     for unit in units:
@@ -44,8 +44,8 @@ def run(smoke: bool = False) -> list[Figure]:
     app = app_for(env)
     from sqlalchemy import select
 
-    from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
     from ipreg.models import Succession
 
     with app.app_context():

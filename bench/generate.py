@@ -52,7 +52,7 @@ def records_csv(gaz, n: int, seed: int = 1) -> bytes:
 
 def import_generated(session, gaz, n: int, seed: int = 1):
     """Import ``n`` generated records into ``session`` (setup of the benchmarks that measure what follows)."""
-    from ipreg.importers.records import import_records
+    from ipreg.registry.record_import import import_records
 
     report = import_records(session, records_csv(gaz, n, seed=seed), "generated.csv", max_rows=n, max_bytes=None)
     assert report.imported, report.as_dict()["errors"][:2]

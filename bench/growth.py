@@ -15,10 +15,10 @@ def measure(n: int) -> tuple[float, float]:
     env = fresh_instance()
     ipreg("init", env=env)
     app = app_for(env)
-    from ipreg.domain.flags import run_registry
-    from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
-    from ipreg.importers.records import import_records
+    from ipreg.gazetteer.snapshot import get_gazetteer
+    from ipreg.reform.engine import run_registry
+    from ipreg.registry.record_import import import_records
 
     with app.app_context():
         data = records_csv(get_gazetteer(db.session), n, seed=n)

@@ -28,7 +28,7 @@ OUTCOMES = ("on the stated date", "through history (warning)", "as candidates", 
 
 def historic_names(history, count: int, rng: random.Random) -> list[tuple[str, object, object]]:
     """(text, day, span): half from spans valid on 2025-06-30, half from spans that ended before."""
-    from ipreg.domain.reform import OLD_VALID_TO
+    from ipreg.core.reform import OLD_VALID_TO
 
     spans = [s for s in history.spans if s.level in ("commune", "district")]
     current = [s for s in spans if s.valid_to >= OLD_VALID_TO]
@@ -58,8 +58,8 @@ def run(smoke: bool = False) -> list[Figure]:
     app = app_for(env | {"IPREG_GEODATA": str(geodata)})
     from flask_migrate import upgrade
 
-    from ipreg.domain.history_load import history_dir, replace_history
     from ipreg.extensions import db
+    from ipreg.gazetteer.history_load import history_dir, replace_history
 
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
@@ -84,10 +84,10 @@ def run(smoke: bool = False) -> list[Figure]:
     env = fresh_instance()
     ipreg("init", env=env | {"IPREG_GEODATA": str(geodata)})
     app = app_for(env | {"IPREG_GEODATA": str(geodata)})
-    from ipreg.domain.dated_names import resolve_on
-    from ipreg.domain.gazetteer import get_gazetteer
-    from ipreg.domain.reform import OLD_VALID_TO
-    from ipreg.domain.unit_history import get_history
+    from ipreg.core.reform import OLD_VALID_TO
+    from ipreg.gazetteer.dated_names import resolve_on
+    from ipreg.gazetteer.history import get_history
+    from ipreg.gazetteer.snapshot import get_gazetteer
 
     with app.app_context():
         started = time.perf_counter()

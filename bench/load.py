@@ -21,7 +21,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
-
 from common import Figure, app_for, fresh_instance, ipreg, table
 from generate import import_generated
 
@@ -39,11 +38,11 @@ def _prepare(env: dict, n: int) -> dict:
     app = app_for(env)
     from sqlalchemy import select
 
-    from ipreg.domain.flags import run_registry
-    from ipreg.domain.gazetteer import get_gazetteer
-    from ipreg.domain.users import create_user, get_user, issue_token
+    from ipreg.accounts.users import create_user, get_user, issue_token
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
     from ipreg.models import Registration
+    from ipreg.reform.engine import run_registry
 
     sys.path.insert(0, str(Path(__file__).parent))
     from upload import reassignment_csv

@@ -71,14 +71,14 @@ def naive_map(layers: dict[str, list[str]], record_id: str | None):
     import folium
     import shapely
 
-    from ipreg.domain.areas import summarise
-    from ipreg.domain.gazetteer import get_gazetteer
-    from ipreg.domain.records import entries_of, find_by_internal_id
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
     from ipreg.maps.base import OfflineMap, Ready, html
-    from ipreg.spatial.area_geometry import draw_area
+    from ipreg.maps.webgeo import LAYERS
+    from ipreg.registry.area_geometry import draw_area
+    from ipreg.registry.areas import summarise
+    from ipreg.registry.records import entries_of, find_by_internal_id
     from ipreg.spatial.store import get_store
-    from ipreg.spatial.webgeo import LAYERS
 
     gaz = get_gazetteer(db.session)
     store = get_store(db.session, gaz.version)
@@ -172,16 +172,16 @@ def run(smoke: bool = False) -> list[Figure]:
     env["IPREG_CACHE_DIR"] = str(Path(env["IPREG_INSTANCE_PATH"]) / "cache")
     ipreg("init", env=env)
     app = app_for(env)
-    from ipreg.domain.areas import summarise
-    from ipreg.domain.flags import run_registry
-    from ipreg.domain.gazetteer import get_gazetteer
-    from ipreg.domain.records import entries_of
-    from ipreg.domain.users import create_user
+    from ipreg.accounts.users import create_user
     from ipreg.extensions import db
-    from ipreg.importers.records import import_records
+    from ipreg.gazetteer.snapshot import get_gazetteer
+    from ipreg.maps.webgeo import LAYERS, SERVED, get_webgeo
     from ipreg.models import Registration
+    from ipreg.reform.engine import run_registry
+    from ipreg.registry.areas import summarise
+    from ipreg.registry.record_import import import_records
+    from ipreg.registry.records import entries_of
     from ipreg.spatial.coverage import coverage_defects
-    from ipreg.spatial.webgeo import LAYERS, SERVED, get_webgeo
 
     with app.app_context():
         gaz = get_gazetteer(db.session)

@@ -20,12 +20,12 @@ def run(smoke: bool = False) -> list[Figure]:
     env = fresh_instance()
     ipreg("init", env=env)
     app = app_for(env)
-    from ipreg.domain.gazetteer import get_gazetteer
-    from ipreg.domain.search import RecordQuery, search_records
-    from ipreg.domain.text import fold
+    from ipreg.core.text import fold
     from ipreg.extensions import db
-    from ipreg.importers.records import import_records
+    from ipreg.gazetteer.snapshot import get_gazetteer
     from ipreg.models import Registration
+    from ipreg.registry.record_import import import_records
+    from ipreg.registry.search import RecordQuery, search_records
 
     figures = []
     with app.app_context():
@@ -69,9 +69,9 @@ def naive_import_seconds(session, gaz, data: bytes) -> float:
     import csv
     import io
 
-    from ipreg.domain.text import fold
+    from ipreg.core.clock import utcnow
+    from ipreg.core.text import fold
     from ipreg.models import AreaEntry, Party, Registration
-    from ipreg.domain.history import utcnow
 
     rows = list(csv.DictReader(io.StringIO(data.decode())))
     start = time.perf_counter()

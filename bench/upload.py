@@ -39,10 +39,10 @@ def run(smoke: bool = False) -> list[Figure]:
     env = fresh_instance()
     ipreg("init", env=env)
     app = app_for(env)
-    from ipreg.domain import batches
-    from ipreg.domain.flags import run_registry
-    from ipreg.domain.gazetteer import get_gazetteer
+    from ipreg.batches import service as batches
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
+    from ipreg.reform.engine import run_registry
 
     with app.app_context():
         gaz = get_gazetteer(db.session)
@@ -68,9 +68,9 @@ def naive_apply_seconds(session, gaz, plan) -> float:
     """Record by record, one transaction each, through the single-record recordal (rolled back after)."""
     from datetime import date
 
-    from ipreg.domain.parties import PartyBook
-    from ipreg.domain.recordals import change_party
     from ipreg.models import Party, Registration
+    from ipreg.registry.parties import PartyBook
+    from ipreg.registry.recordals import change_party
 
     start = time.perf_counter()
     for item in plan:

@@ -32,9 +32,9 @@ COLUMNS = ["kind", "reg_no", "name", "product", "granted_on", "status", "holder"
 READER = """
 import json, re, sys, time
 path, mode, rows = sys.argv[1], sys.argv[2], int(sys.argv[3])
-from ipreg.domain.errors import IpregError
-from ipreg.importers.columns import RECORD_ALIASES, RECORD_REQUIRED
-from ipreg.importers.tabular import read_table
+from ipreg.core.errors import IpregError
+from ipreg.tables.columns import RECORD_ALIASES, RECORD_REQUIRED
+from ipreg.tables.reader import read_table
 import openpyxl
 data = open(path, "rb").read()
 started = time.perf_counter()

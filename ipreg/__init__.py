@@ -28,10 +28,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # keep the documented key order
     app.json.ensure_ascii = False
 
-    from .extensions import db, migrate
-    from .web import register_web
     from .cli import register_commands
     from .database import check_driver
+    from .extensions import db, migrate
+    from .web import register_web
 
     check_driver(app.config["SQLALCHEMY_DATABASE_URI"])  # a PostgreSQL URL without the `postgres` extra
     db.init_app(app)

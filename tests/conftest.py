@@ -105,8 +105,8 @@ def make_app(url: str, instance: Path, geodata: Path, **extra):
 def db_template(tmp_path_factory, geodata_dir, worker_id) -> DatabaseTemplate:
     from flask_migrate import upgrade
 
-    from ipreg.domain.gazetteer_load import load_gazetteer
     from ipreg.extensions import db
+    from ipreg.gazetteer.loading import load_gazetteer
 
     base = tmp_path_factory.mktemp("template")
     template = DatabaseTemplate(base, worker_id)
@@ -158,7 +158,7 @@ def gaz(db_template):
     """A read-only gazetteer snapshot shared by the whole session."""
     from sqlalchemy.orm import Session
 
-    from ipreg.domain.gazetteer import get_gazetteer
+    from ipreg.gazetteer.snapshot import get_gazetteer
 
     engine = sa.create_engine(db_template.url)
     with Session(engine) as s:
@@ -201,7 +201,7 @@ def sample_csv(tmp_path_factory) -> Path:
 def loaded(app, sample_csv):
     """The app with the sample records imported (valid rows)."""
     from ipreg.extensions import db
-    from ipreg.importers.records import import_records
+    from ipreg.registry.record_import import import_records
 
     with app.app_context():
         report = import_records(db.session, sample_csv.read_bytes(), sample_csv.name, partial=True, actor="test")
@@ -213,7 +213,7 @@ PASSWORD = "correct horse battery"
 
 
 def make_user(app, username: str, role: str, provinces: list[str] | None = None):
-    from ipreg.domain.users import create_user
+    from ipreg.accounts.users import create_user
     from ipreg.extensions import db
 
     with app.app_context():

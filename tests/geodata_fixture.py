@@ -15,7 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
-from ipreg.domain import crosswalk
+from ipreg.gazetteer import crosswalk
 
 
 def build(target: Path) -> Path:

@@ -4,7 +4,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import PG_URL, ROOT, real_geodata
 
 

@@ -16,12 +16,12 @@ def _registration_id(app, reg_no):
 
 def test_concurrent_edits_lose_no_update(loaded):
     """Officers edit one record at the same time; each read-modify-write retries on a version conflict."""
+    from ipreg.core.errors import Conflict
     from ipreg.database import begin_write
-    from ipreg.domain.errors import Conflict
-    from ipreg.domain.gazetteer import get_gazetteer
-    from ipreg.domain.recordals import change_details, check_version
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
     from ipreg.models import Registration
+    from ipreg.registry.recordals import change_details, check_version
 
     reg_id = _registration_id(loaded, "00041")
     with loaded.app_context():
@@ -68,12 +68,12 @@ def test_concurrent_edits_lose_no_update(loaded):
 
 
 def test_concurrent_writers_never_see_database_locked(loaded):
+    from ipreg.core.audit import audit
     from ipreg.database import begin_write
-    from ipreg.domain.audit import audit
-    from ipreg.domain.gazetteer import get_gazetteer
-    from ipreg.domain.recordals import change_details
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
     from ipreg.models import AuditEntry, Registration
+    from ipreg.registry.recordals import change_details
 
     ids = [_registration_id(loaded, n) for n in ("00005", "00041", "00055", "00017")]
     failures = []
@@ -123,12 +123,12 @@ def test_concurrent_decisions_on_one_flag_keep_exactly_one(loaded):
     officer is told (a conflict, shown as 409 on the web), and the run does not undo the decision."""
     from sqlalchemy.orm.exc import StaleDataError
 
+    from ipreg.core.errors import Conflict
     from ipreg.database import begin_write
-    from ipreg.domain.errors import Conflict
-    from ipreg.domain.flags import run_registry
-    from ipreg.domain.review import dismiss_flag
     from ipreg.extensions import db
     from ipreg.models import Flag
+    from ipreg.reform.engine import run_registry
+    from ipreg.reform.review import dismiss_flag
 
     with loaded.app_context():
         run_registry(db.session)

@@ -1,6 +1,5 @@
 """The README's run command: ``ipreg demo`` on a fresh database, then ``ipreg serve`` answers."""
 import pytest
-
 from conftest import make_app
 
 

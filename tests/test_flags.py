@@ -4,9 +4,8 @@ import io
 import json
 
 import pytest
-from sqlalchemy import func, select
-
 from conftest import client_as, csrf_token, login, make_user
+from sqlalchemy import func, select
 
 
 def run(runner, *args):
@@ -66,13 +65,14 @@ def test_rerun_is_idempotent_and_writes_nothing(flagged):
 
 
 def test_flag_whose_cause_is_gone_is_closed_with_the_reason_and_decisions_stay(flagged):
-    from ipreg.domain.gazetteer import get_gazetteer
-    from ipreg.domain.recordals import change_party
-    from ipreg.domain.parties import PartyBook
-    from ipreg.domain.review import dismiss_flag
-    from ipreg.extensions import db
-    from ipreg.models import Flag, Party, Registration
     from datetime import date
+
+    from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
+    from ipreg.models import Flag, Party, Registration
+    from ipreg.reform.review import dismiss_flag
+    from ipreg.registry.parties import PartyBook
+    from ipreg.registry.recordals import change_party
 
     runner = flagged.test_cli_runner()
     with flagged.app_context():

@@ -16,7 +16,6 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-
 from conftest import client_as, csrf_token
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +50,7 @@ def placeholders(text: str) -> list[str]:
 def test_babel_cfg_finds_python_and_template_strings():
     found = source_messages()
     where = {loc.split(":")[0] for locs in found.values() for loc in locs}
-    assert any(w.startswith("templates/") for w in where) and any(w.startswith("ipreg/domain/") for w in where)
+    assert any(w.startswith("templates/") for w in where) and any(w.startswith("ipreg/registry/") for w in where)
     assert "Registry" in found  # lazy_gettext in ipreg/web
     assert "No unit of vintage %(vintage)s has code %(code)s" in found  # N_ in the domain
     assert ("%(num)d record", "%(num)d records") in found  # ngettext in a template
@@ -191,7 +190,7 @@ def test_reassignment_problems_are_shown_in_the_interface_language(loaded, lang,
 
 def test_cli_and_json_reports_stay_english(loaded):
     """The CLI and the JSON reports keep the English messages and their keys."""
-    from ipreg.domain import batches
+    from ipreg.batches import service as batches
     from ipreg.extensions import db
 
     with loaded.test_request_context("/?lang=vi"):

@@ -3,9 +3,8 @@
 import json
 
 import pytest
-from sqlalchemy import func, select
-
 from conftest import HAS_REAL_HISTORY, REAL_SAMPLE, real_history
+from sqlalchemy import func, select
 
 HEADER = ("kind,reg_no,name,product,granted_on,status,holder,holder_kind,holder_unit,manager,manager_kind,"
           "manager_unit,area_units,area_vintage,notes\n")
@@ -252,7 +251,7 @@ def test_a_50_mb_file_is_refused_before_parsing(app, runner, tmp_path):
 
 def test_failure_half_way_changes_nothing(app, sample_csv):
     from ipreg.extensions import db
-    from ipreg.importers.records import import_records
+    from ipreg.registry.record_import import import_records
 
     with app.app_context():
         with pytest.raises(RuntimeError, match="injected"):

@@ -3,14 +3,13 @@ import html
 import json
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from conftest import client_as, login, make_user
+from sqlalchemy import func, select
 
 
 def test_worker_runs_queued_jobs_and_records_the_result(loaded):
-    from ipreg.domain.jobs import claim_next, enqueue
     from ipreg.extensions import db
+    from ipreg.jobs.queue import claim_next, enqueue
     from ipreg.models import Flag, Job
 
     with loaded.app_context():
@@ -38,8 +37,8 @@ def test_worker_runs_queued_jobs_and_records_the_result(loaded):
 def test_only_one_worker_claims_a_job(loaded):
     import threading
 
-    from ipreg.domain.jobs import claim_next, enqueue
     from ipreg.extensions import db
+    from ipreg.jobs.queue import claim_next, enqueue
 
     with loaded.app_context():
         for _ in range(5):
@@ -62,8 +61,8 @@ def test_only_one_worker_claims_a_job(loaded):
 
 
 def test_job_page_shows_progress(loaded):
-    from ipreg.domain.jobs import enqueue
     from ipreg.extensions import db
+    from ipreg.jobs.queue import enqueue
 
     make_user(loaded, "officer", "ip_officer")
     with loaded.app_context():
@@ -88,6 +87,7 @@ def test_admin_import_and_gazetteer_reload_run_as_jobs(app, sample_csv):
     import io
 
     from conftest import csrf_token
+
     from ipreg.extensions import db
     from ipreg.models import Job, Registration
 
@@ -126,8 +126,8 @@ def test_a_progress_update_skipped_under_a_lock_leaves_connections_waiting_norma
     import pytest
 
     from ipreg.database import BUSY_TIMEOUT_MS
-    from ipreg.domain.jobs import JobRun, enqueue
     from ipreg.extensions import db
+    from ipreg.jobs.queue import JobRun, enqueue
 
     with loaded.app_context():
         if db.engine.dialect.name != "sqlite":
@@ -147,8 +147,8 @@ def test_a_progress_update_skipped_under_a_lock_leaves_connections_waiting_norma
 
 
 def test_every_job_kind_has_a_handler_and_a_label():
-    from ipreg.domain.job_handlers import HANDLERS
-    from ipreg.domain.jobs import KINDS
+    from ipreg.jobs.handlers import HANDLERS
+    from ipreg.jobs.queue import KINDS
     from ipreg.web.jobs import JOB_KINDS
 
     assert set(HANDLERS) == set(KINDS) == set(JOB_KINDS)
@@ -162,8 +162,8 @@ def test_a_job_held_longer_than_its_lease_stays_alive_and_a_dead_ones_commit_is_
     from sqlalchemy.orm import Session
 
     from ipreg.database import begin_write
-    from ipreg.domain.jobs import JobLost, JobRun, claim_next, current, enqueue
     from ipreg.extensions import db
+    from ipreg.jobs.queue import JobLost, JobRun, claim_next, current, enqueue
     from ipreg.models import Job, Registration
 
     with loaded.app_context():
@@ -195,8 +195,8 @@ def test_a_job_held_longer_than_its_lease_stays_alive_and_a_dead_ones_commit_is_
 def test_a_repeatable_job_whose_worker_died_is_queued_again_then_failed_after_three_attempts(loaded):
     import time
 
-    from ipreg.domain.jobs import MAX_ATTEMPTS, claim_next, enqueue
     from ipreg.extensions import db
+    from ipreg.jobs.queue import MAX_ATTEMPTS, claim_next, enqueue
     from ipreg.models import Job
 
     with loaded.app_context():
@@ -240,7 +240,7 @@ def test_a_large_batch_upload_is_previewed_by_a_job_and_a_small_one_in_the_reque
         job = db.session.scalars(select(Job).where(Job.kind == "batch_preview")).one()
         assert job.status == "done" and job.result["batch"] is None and job.result["errors"]
         assert "changes" not in job.result and job.result["errors"][0]["msgid"]
-    from ipreg.domain.errors import IpregError
+    from ipreg.core.errors import IpregError
 
     wrong_header = b"kind,number\n" + b"GI,1\n" * (INLINE_ROWS + 1)
     try:

@@ -4,9 +4,8 @@ import json
 import zipfile
 
 import pytest
-from sqlalchemy import func, select
-
 from conftest import client_as, csrf_token
+from sqlalchemy import func, select
 
 HEADER = ("kind,reg_no,role,new_party,new_party_kind,new_party_unit,decision_no,decision_date,effective_date,"
           "note\n")
@@ -102,7 +101,7 @@ def test_ambiguous_unit_names_are_refused_with_candidates(flagged, tmp_path):
 
 
 def test_failure_half_way_changes_nothing(flagged, tmp_path):
-    from ipreg.domain import batches
+    from ipreg.batches import service as batches
     from ipreg.extensions import db
 
     with flagged.app_context():
@@ -121,7 +120,7 @@ def test_failure_half_way_changes_nothing(flagged, tmp_path):
 
 
 def test_apply_then_rollback_restores_records_and_flags_exactly(flagged):
-    from ipreg.domain import batches
+    from ipreg.batches import service as batches
     from ipreg.extensions import db
     from ipreg.models import AuditEntry
 
@@ -147,10 +146,10 @@ def test_apply_then_rollback_restores_records_and_flags_exactly(flagged):
 def test_officers_decisions_survive_apply_and_rollback(flagged):
     """A flag dismissed after the preview stays dismissed through the apply; one dismissed after the apply
     stays dismissed through the rollback; a commented flag is kept."""
-    from ipreg.domain import batches
-    from ipreg.domain.review import comment_flag, dismiss_flag
+    from ipreg.batches import service as batches
     from ipreg.extensions import db
     from ipreg.models import Batch, Flag, Registration
+    from ipreg.reform.review import comment_flag, dismiss_flag
 
     with flagged.app_context():
         report = batches.preview(db.session, (HEADER + GOOD).encode(), "r.csv", actor="admin", max_rows=100,
@@ -176,13 +175,14 @@ def test_officers_decisions_survive_apply_and_rollback(flagged):
 
 
 def test_conflicts_since_preview_and_after_apply_are_refused(flagged):
-    from ipreg.domain import batches
-    from ipreg.domain.errors import Conflict
-    from ipreg.domain.gazetteer import get_gazetteer
-    from ipreg.domain.recordals import change_details
-    from ipreg.extensions import db
-    from ipreg.models import Registration
     from datetime import date
+
+    from ipreg.batches import service as batches
+    from ipreg.core.errors import Conflict
+    from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
+    from ipreg.models import Registration
+    from ipreg.registry.recordals import change_details
 
     with flagged.app_context():
         report = batches.preview(db.session, (HEADER + GOOD).encode(), "r.csv", actor="admin", max_rows=100,
@@ -378,10 +378,10 @@ def test_an_apply_or_rollback_job_ends_in_the_transaction_of_its_batch(flagged, 
     job never disagree."""
     from sqlalchemy.orm import Session
 
-    from ipreg.domain import batches
-    from ipreg.domain.job_handlers import HANDLERS
-    from ipreg.domain.jobs import claim_next, enqueue, run_job
+    from ipreg.batches import service as batches
     from ipreg.extensions import db
+    from ipreg.jobs.handlers import HANDLERS
+    from ipreg.jobs.queue import claim_next, enqueue, run_job
     from ipreg.models import Batch, Job
 
     with flagged.app_context():

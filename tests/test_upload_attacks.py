@@ -13,14 +13,13 @@ import sys
 import time
 import unicodedata
 import zipfile
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from ipreg.domain.errors import IpregError
-from ipreg.importers.columns import REASSIGN_COLUMNS, RECORD_ALIASES, RECORD_COLUMNS, RECORD_REQUIRED
-from ipreg.importers.tabular import read_table
+from ipreg.core.errors import IpregError
+from ipreg.tables.columns import REASSIGN_COLUMNS, RECORD_ALIASES, RECORD_COLUMNS, RECORD_REQUIRED
+from ipreg.tables.reader import read_table
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 PARTS = {
@@ -310,10 +309,10 @@ def test_stored_control_characters_and_formulas_leave_safely_everywhere(loaded):
     characters and a leading apostrophe on formula-like text, the same in every format."""
     import json as jsonlib
 
+    from conftest import client_as
     from docx import Document
     from openpyxl import load_workbook
 
-    from conftest import client_as
     from ipreg.extensions import db
     from ipreg.models import Registration
 

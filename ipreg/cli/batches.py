@@ -8,8 +8,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from ..domain import batches as batch_domain
-from ..domain.errors import IpregError
+from ..batches import service as batch_domain
+from ..core.errors import IpregError
 from ..extensions import db
 from .common import domain_errors, echo_json, json_option, problem, read_input
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import click
 
-from ..domain.errors import IpregError
+from ..core.errors import IpregError
 
 
 def _default(value):

@@ -4,10 +4,10 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ..domain.flag_queries import FlagQuery, flags_json
-from ..domain.flags import run_registry
-from ..domain.rules import RULES
 from ..extensions import db
+from ..reform.engine import run_registry
+from ..reform.queries import FlagQuery, flags_json
+from ..reform.rules import RULES
 from .common import domain_errors, echo_json, json_option
 
 PUBLIC_KEYS = ("record", "rule", "severity", "status", "reason", "suggested", "candidates", "evidence")

@@ -6,9 +6,9 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from ..domain.gazetteer_check import check_sources
-from ..domain.gazetteer_load import import_nso_table, unit_counts
 from ..extensions import db
+from ..gazetteer.check import check_sources
+from ..gazetteer.loading import import_nso_table, unit_counts
 from .common import domain_errors, echo_json, json_option
 
 

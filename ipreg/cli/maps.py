@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..spatial.webgeo import SERVED, get_webgeo
+from ..maps.webgeo import SERVED, get_webgeo
 from .common import domain_errors, echo_json, json_option
 
 

@@ -8,10 +8,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..domain.gazetteer import get_gazetteer
-from ..domain.records import describe_record, find_record
 from ..extensions import db
-from ..importers.records import ImportReport, import_records
+from ..gazetteer.snapshot import get_gazetteer
+from ..reform.views import record_with_flags
+from ..registry.record_import import ImportReport, import_records
+from ..registry.records import find_record
 from .common import domain_errors, echo_json, json_option, read_input
 
 
@@ -77,7 +78,7 @@ def import_command(file: Path, dry_run: bool, partial: bool, strict: bool, as_js
 def show(kind: str, reg_no: str, on, as_json: bool) -> None:
     """Show a record (KIND: GI, COLLECTIVE or CERTIFICATION; REG_NO: number or internal id)."""
     gaz = get_gazetteer(db.session)
-    data = describe_record(db.session, gaz, find_record(db.session, kind, reg_no), on=on.date() if on else None)
+    data = record_with_flags(db.session, gaz, find_record(db.session, kind, reg_no), on=on.date() if on else None)
     if as_json:
         echo_json(data)
         return

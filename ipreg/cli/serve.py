@@ -15,11 +15,11 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
-from ..domain.errors import N_, IpregError
-from ..domain import jobs as job_domain
-from ..domain.job_handlers import HANDLERS
-from ..domain.jobs import claim_next, current, job_dict, owner_id, run_job, sqlite_checkpoint
+from ..core.errors import N_, IpregError
 from ..extensions import db
+from ..jobs import queue as job_domain
+from ..jobs.handlers import HANDLERS
+from ..jobs.queue import claim_next, current, job_dict, owner_id, run_job, sqlite_checkpoint
 from .common import domain_errors, echo_json, json_option
 
 

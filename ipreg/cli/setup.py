@@ -8,8 +8,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from ..domain.gazetteer_load import load_gazetteer
 from ..extensions import db
+from ..gazetteer.loading import load_gazetteer
 from .common import domain_errors, echo_json, json_option
 from .users import announce_admin, ensure_first_admin
 
@@ -55,8 +55,8 @@ def init_command(geodata: Path | None, force: bool, as_json: bool) -> None:
 def demo_command(file: Path | None) -> None:
     """Set up a demonstration: init, the sample records (valid rows; rejected ones reported), flags."""
     from ..config import PROJECT_ROOT  # noqa: PLC0415
-    from ..domain.flags import run_registry  # noqa: PLC0415
-    from ..spatial.webgeo import get_webgeo  # noqa: PLC0415
+    from ..maps.webgeo import get_webgeo  # noqa: PLC0415
+    from ..reform.engine import run_registry  # noqa: PLC0415
     from .flags import print_run  # noqa: PLC0415
     from .records import run_import  # noqa: PLC0415
 

@@ -6,13 +6,13 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from ..domain.dated_names import resolve_on
-from ..domain.gazetteer import get_gazetteer
-from ..domain.reform import OLD_VALID_TO, REFORM_DATE
-from ..domain.unit_history import get_history
-from ..domain.units import describe_projection, describe_unit, describe_unit_on, project_on, units_for_codes
-from ..importers.values import Unparsable, parse_date
+from ..core.reform import OLD_VALID_TO, REFORM_DATE
 from ..extensions import db
+from ..gazetteer.dated_names import resolve_on
+from ..gazetteer.describe import describe_projection, describe_unit, describe_unit_on, project_on, units_for_codes
+from ..gazetteer.history import get_history
+from ..gazetteer.snapshot import get_gazetteer
+from ..registry.cells import Unparsable, parse_date
 from .common import domain_errors, echo_json, json_option
 
 vintage_option = click.option("--vintage", type=click.Choice(["old", "new"]),

@@ -7,9 +7,9 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from ..domain.gazetteer import get_gazetteer
-from ..domain.users import create_user, disable_user, get_user, set_role
+from ..accounts.users import create_user, disable_user, get_user, set_role
 from ..extensions import db
+from ..gazetteer.snapshot import get_gazetteer
 from ..models import User
 from ..models.user import ROLES
 from .common import domain_errors, echo_json, json_option

@@ -15,12 +15,12 @@ import numpy as np
 import shapely
 from markupsafe import Markup, escape
 
-from ..domain.areas import AreaSummary
-from ..domain.errors import N_
-from ..domain.gazetteer import Gazetteer, Unit
-from ..spatial.area_geometry import draw_area
-from ..spatial.webgeo import WebGeo, feature_collection
+from ..core.errors import N_
+from ..gazetteer.snapshot import Gazetteer, Unit
+from ..registry.area_geometry import draw_area
+from ..registry.areas import AreaSummary
 from .base import VIETNAM, LayerSpec, build_map
+from .webgeo import WebGeo, feature_collection
 
 LEVEL_OF = {"new_communes": "detail", "old_districts": "detail", "old_provinces": "province",
             "new_provinces": "province"}

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from ..domain.errors import IpregError, N_
+from ..core.errors import N_, IpregError
 
 DEFAULT_SETTINGS = Path(__file__).resolve().parents[2] / "geodata" / "layers.toml"
 

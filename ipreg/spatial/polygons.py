@@ -12,7 +12,7 @@ import math
 import shapely
 from shapely.geometry import shape
 
-from ..domain.errors import IpregError, N_
+from ..core.errors import N_, IpregError
 
 VIETNAM_BOUNDS = (100.0, 6.0, 118.0, 24.5)  # lon/lat box with the islands
 MAX_VERTICES = 500_000

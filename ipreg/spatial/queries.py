@@ -10,7 +10,6 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ..models import Registration
-
 from .projection import to_equal_area
 from .store import GeometryStore
 

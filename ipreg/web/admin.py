@@ -1,21 +1,20 @@
 """Administration: batch re-assignment (template, upload, preview, apply, rollback), users, audit log."""
 from __future__ import annotations
 
-
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..domain import batches as batch_domain
-from ..domain.batch_template import template
-from ..domain.errors import N_, IpregError
-from ..domain.gazetteer import get_gazetteer
-from ..domain.users import create_user, disable_user, get_user, set_role
+from ..accounts.users import create_user, disable_user, get_user, set_role
+from ..batches import service as batch_domain
+from ..batches.template import template
+from ..core.errors import N_, IpregError
 from ..extensions import db
-from ..domain.gazetteer_load import unit_counts
-from ..importers.tabular import sniff
+from ..gazetteer.loading import unit_counts
+from ..gazetteer.snapshot import get_gazetteer
 from ..models import AuditEntry, GazetteerLoad, User
 from ..models.user import ROLES
+from ..tables.reader import sniff
 from .jobs import redirect_to, start_job
 from .params import MAX_PAGE, bounded
 from .security import actor_name, requires

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 
-from ..domain.errors import IpregError
-from ..domain.history import utcnow
-from ..domain.audit import audit
-from ..domain.users import authenticate, change_password, issue_token, log_out, revoke_token
+from ..accounts.users import authenticate, change_password, issue_token, log_out, revoke_token
+from ..core.audit import audit
+from ..core.clock import utcnow
+from ..core.errors import IpregError
 from ..extensions import db
 from ..models import ApiToken
 from .errors import translate_error

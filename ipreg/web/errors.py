@@ -7,8 +7,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from ..domain.errors import IpregError, Message
-from ..domain.audit import audit
+from ..core.audit import audit
+from ..core.errors import IpregError, Message
 from ..extensions import db
 
 

@@ -8,7 +8,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import babel
-from ..domain.unit_history import METHOD_WORDS
+from ..gazetteer.history import METHOD_WORDS
 from .errors import translate, translate_message
 
 LANGUAGES = ("vi", "en")

@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from ..domain.errors import N_, NotFound
-from ..domain.job_handlers import HANDLERS
-from ..domain.jobs import claim_next, current, enqueue, job_dict, list_jobs, owner_id, run_job
+
+from ..core.errors import N_, NotFound
 from ..extensions import db
+from ..jobs.handlers import HANDLERS
+from ..jobs.queue import claim_next, current, enqueue, job_dict, list_jobs, owner_id, run_job
 from ..models import Job
 from .errors import translate_message
 from .security import actor_name, requires

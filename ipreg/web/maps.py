@@ -13,19 +13,19 @@ import shapely
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from ..domain.areas import summarise
-from ..domain.gazetteer import Unit, get_gazetteer
-from ..domain.map_data import flags_by_commune, touching_records
-from ..domain.records import entries_of, find_by_internal_id
-from ..domain.visibility import check_unit_visible, check_visible, unit_visible
-from ..domain.stats import statistics
-from ..domain.units import describe_unit
 from ..extensions import db
+from ..gazetteer.describe import describe_unit
+from ..gazetteer.snapshot import Unit, get_gazetteer
 from ..maps.base import render_parts
+from ..maps.data import flags_by_commune, touching_records
 from ..maps.record import LAYERS as RECORD_LAYERS
 from ..maps.record import TITLES, RecordArea, record_map
-from ..maps.views import count_values, overview_map, province_map
-from ..spatial.webgeo import LAYERS, LEVELS, get_webgeo, gzip_bytes, units_in
+from ..maps.rendering import count_values, overview_map, province_map
+from ..maps.webgeo import LAYERS, LEVELS, get_webgeo, gzip_bytes, units_in
+from ..reform.stats import statistics
+from ..registry.areas import summarise
+from ..registry.records import entries_of, find_by_internal_id
+from ..registry.visibility import check_unit_visible, check_visible, unit_visible
 from .security import can, current, current_scope, requires
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")

@@ -1,23 +1,23 @@
 """Registry pages: search with filters and exports, the record page, polygon upload, whole-registry exports."""
 from __future__ import annotations
 
-
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..domain.errors import IpregError, N_
-from ..domain.exports import to_csv, to_xlsx
-from ..domain.gazetteer import get_gazetteer
-from ..domain.history import utcnow
-from ..domain.recordals import change_polygon, check_version
-from ..domain.records import describe_record, find_by_internal_id
-from ..domain.visibility import check_visible
-from ..domain.registry_export import export_registry
-from ..domain.search import RecordQuery, result_columns, result_rows, search_records
+from ..core.clock import utcnow
+from ..core.errors import N_, IpregError
+from ..core.exports import to_csv, to_xlsx
 from ..extensions import db
-from ..importers.values import parse_date
+from ..gazetteer.snapshot import get_gazetteer
 from ..models import Registration
 from ..models.registry import KINDS, PARTY_KINDS, STATUSES
+from ..reform.views import record_with_flags
+from ..registry.cells import parse_date
+from ..registry.export import export_registry
+from ..registry.recordals import change_polygon, check_version
+from ..registry.records import find_by_internal_id
+from ..registry.search import RecordQuery, result_columns, result_rows, search_records
+from ..registry.visibility import check_visible
 from ..spatial.polygons import parse_polygon
 from .params import MAX_PAGE, bounded
 from .security import actor_name, can, current, current_scope, requires
@@ -93,14 +93,15 @@ def show(internal_id: str):
     reg = _visible(internal_id)
     on = parse_date(request.args.get("on"))  # 2025-06-30 or 30/06/2025, else a 400
     gaz = get_gazetteer(db.session)
-    record = describe_record(db.session, gaz, reg, on=on, with_flags=can("read_flags"))
+    record = record_with_flags(db.session, gaz, reg, on=on, with_flags=can("read_flags"))
     comparison = None
     if reg.area_polygon and record["area"]:
-        from ..domain.areas import summarise  # noqa: PLC0415
-        from ..domain.records import entries_of  # noqa: PLC0415
-        from ..spatial.area_geometry import compare_polygon  # noqa: PLC0415
-        from ..spatial.store import get_store  # noqa: PLC0415
         import shapely  # noqa: PLC0415
+
+        from ..registry.area_geometry import compare_polygon  # noqa: PLC0415
+        from ..registry.areas import summarise  # noqa: PLC0415
+        from ..registry.records import entries_of  # noqa: PLC0415
+        from ..spatial.store import get_store  # noqa: PLC0415
 
         comparison = compare_polygon(db.session, gaz, summarise(gaz, entries_of(gaz, reg)),
                                      shapely.from_wkb(reg.area_polygon), get_store(db.session, gaz.version))

@@ -8,24 +8,24 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..domain.documents import document_path, store_document
-from ..domain.drafts import draft_requests
-from ..domain.errors import N_, IpregError
-from ..domain.exports import to_csv, to_xlsx
-from ..domain.flag_queries import FlagQuery, list_flags, valid_rule
-from ..domain.flag_view import find_flag, payloads
-from ..domain.gazetteer import get_gazetteer
-from ..domain.completion import complete_area_unit
-from ..domain.records import describe_area, entries_of, find_by_internal_id, pending_list
-from ..domain.visibility import check_visible
-from ..domain.review import accept_flag, assign_flag, comment_flag, dismiss_flag, successor_options
-from ..domain.stats import statistics
+from ..core.documents import document_path, store_document
+from ..core.errors import N_, IpregError
+from ..core.exports import to_csv, to_xlsx
 from ..extensions import db
-from ..importers.values import parse_date
+from ..gazetteer.snapshot import get_gazetteer
 from ..models import Flag, FlagComment, User
 from ..models.registry import PARTY_KINDS
-from .i18n import label
+from ..reform.completion import complete_area_unit
+from ..reform.letters import draft_requests
+from ..reform.queries import FlagQuery, list_flags, valid_rule
+from ..reform.review import accept_flag, assign_flag, comment_flag, dismiss_flag, successor_options
+from ..reform.stats import statistics
+from ..reform.views import find_flag, payloads
+from ..registry.cells import parse_date
+from ..registry.records import describe_area, entries_of, find_by_internal_id, pending_list
+from ..registry.visibility import check_visible
 from .errors import translate_message
+from .i18n import label
 from .jobs import redirect_to, start_job
 from .params import MAX_PAGE, bounded, row_id, row_ids
 from .security import actor_name, can, current_scope, requires
@@ -70,7 +70,7 @@ def queue():
     flags, total = list_flags(db.session, query)
     users = db.session.scalars(select(User).where(User.active.is_(True), User.role != "provincial_staff")
                                .order_by(User.username)).all()
-    from ..domain.rules import RULES  # noqa: PLC0415
+    from ..reform.rules import RULES  # noqa: PLC0415
 
     return render_template("review/queue.html", flags=flags, words=payloads(db.session, flags), total=total,
                            query=query, rules=sorted(RULES),

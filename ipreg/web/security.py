@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
+from ..accounts.users import permissions, scope_of, user_for_token
+from ..core.audit import audit
+from ..core.errors import N_, IpregError, NotFound
 from ..database import begin_write
-from ..domain.audit import audit
-from ..domain.errors import N_, IpregError, NotFound
-from ..domain.visibility import OutOfScope
-from ..domain.users import permissions, scope_of, user_for_token
 from ..extensions import csrf, db, login_manager
 from ..models import User
+from ..registry.visibility import OutOfScope
 from .errors import error_response
 
 PUBLIC = "public"  # routes anyone may open (log-in page, static files, health)
@@ -53,9 +53,9 @@ def _check_object_scope(kwargs: dict) -> None:
     scope = current_scope()
     if scope is None:
         return
-    from ..domain.records import find_by_internal_id, find_record  # noqa: PLC0415
-    from ..domain.visibility import check_visible  # noqa: PLC0415
     from ..models import Flag  # noqa: PLC0415
+    from ..registry.records import find_by_internal_id, find_record  # noqa: PLC0415
+    from ..registry.visibility import check_visible  # noqa: PLC0415
 
     reg = None
     if "flag_id" in kwargs:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from ..domain.gazetteer import get_gazetteer
-from ..domain.reform import OLD_VALID_TO
-from ..domain.unit_history import get_history
-from ..domain.units import describe_life, describe_unit, describe_unit_on
-from ..importers.values import parse_date
+from ..core.reform import OLD_VALID_TO
 from ..extensions import db
+from ..gazetteer.describe import describe_life, describe_unit, describe_unit_on
+from ..gazetteer.history import get_history
+from ..gazetteer.snapshot import get_gazetteer
+from ..registry.cells import parse_date
 from .security import requires
 
 bp = Blueprint("units", __name__, url_prefix="/units")

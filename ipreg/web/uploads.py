@@ -18,13 +18,13 @@ from pathlib import Path
 from flask import current_app, redirect, render_template, url_for
 from werkzeug.datastructures import FileStorage
 
-from ..domain import batches as batch_domain
-from ..domain.errors import N_, IpregError
-from ..domain.jobs import upload_path
+from ..batches import service as batch_domain
+from ..batches.reading import read_reassignment
+from ..core.errors import N_, IpregError
 from ..extensions import db
-from ..importers.sheets import Limits, check_workbook
-from ..importers.reassign import read_reassignment
-from ..importers.tabular import sniff
+from ..jobs.queue import upload_path
+from ..tables.reader import sniff
+from ..tables.sheets import Limits, check_workbook
 from .jobs import redirect_to, start_job
 from .security import actor_name
 

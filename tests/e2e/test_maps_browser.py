@@ -4,7 +4,6 @@ Checks that layers are drawn, a tooltip shows, the console stays clean and no re
 screenshots go to test-artifacts/.
 """
 import pytest
-
 from browser_support import MARKS, launch, live_server, log_in, sync_api
 from conftest import ARTIFACTS, make_user
 from webgeo_cache import shared_cache_dir
@@ -15,9 +14,9 @@ pytestmark = MARKS
 @pytest.fixture
 def server(loaded, tmp_path_factory):
     """The sample app, with flags run, served on a free local port."""
-    from ipreg.domain.flags import run_registry
     from ipreg.extensions import db
-    from ipreg.spatial.webgeo import get_webgeo
+    from ipreg.maps.webgeo import get_webgeo
+    from ipreg.reform.engine import run_registry
 
     loaded.config["IPREG_CACHE_DIR"] = str(shared_cache_dir(tmp_path_factory))
     with loaded.app_context():

@@ -4,7 +4,6 @@ A provincial user sees only their province and switches the language; an officer
 queue with the keyboard; pages fit a 1366×768 commune-office screen. Screenshots go to test-artifacts/.
 """
 import pytest
-
 from browser_support import MARKS, launch, live_server, log_in, sync_api
 from conftest import ARTIFACTS, make_user
 
@@ -13,8 +12,8 @@ pytestmark = MARKS
 
 @pytest.fixture
 def server(loaded):
-    from ipreg.domain.flags import run_registry
     from ipreg.extensions import db
+    from ipreg.reform.engine import run_registry
 
     with loaded.app_context():
         run_registry(db.session)

@@ -4,10 +4,10 @@ successor names built from a function and a unit, never pasted. Names as the IP 
 the provinces' sites write them; rules on the real gazetteer of the test session."""
 import pytest
 
-from ipreg.domain.areas import Entry, summarise
-from ipreg.domain.bodies import FUNCTIONS, in_sentence, parse
-from ipreg.domain.rules import PartyView, body_abolished, body_merged, body_renamed, party_findings, unit_split
-from ipreg.domain.text import fold
+from ipreg.core.text import fold
+from ipreg.reform.rules import PartyView, body_abolished, body_merged, body_renamed, party_findings, unit_split
+from ipreg.registry.areas import Entry, summarise
+from ipreg.registry.bodies import FUNCTIONS, in_sentence, parse
 
 
 def party(gaz, name, kind, code, vintage="old"):
@@ -347,7 +347,7 @@ def test_split_commune_candidates_of_a_commune_union_are_built(gaz):
                                         ("Ủy ban MTTQ Việt Nam huyện Cao Phong", "association"),
                                         ("Liên đoàn Lao động huyện Lục Ngạn", "association")])
 def test_the_kind_of_a_body_left_empty_in_a_file_is_taken_from_its_function(name, kind):
-    from ipreg.domain.parties import infer_kind
+    from ipreg.registry.parties import infer_kind
 
     assert infer_kind(name) == kind
 

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from ipreg.domain import crosswalk
-from ipreg.domain.errors import IpregError
+from ipreg.core.errors import IpregError
+from ipreg.gazetteer import crosswalk
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 """Queries on the loaded gazetteer, asserted on the real units and succession."""
 import pytest
-
-from ipreg.domain.errors import IpregError, NotFound
 from conftest import real_geodata
+
+from ipreg.core.errors import IpregError, NotFound
 
 
 def successor_codes(gaz, code, vintage="old"):

@@ -17,7 +17,6 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-
 from conftest import HAS_REAL_GEODATA, REAL_GEODATA, make_app
 
 HISTORY = REAL_GEODATA / "history"
@@ -35,7 +34,7 @@ def history(db_template):
     """The dated history of the session's template database (read-only, built once)."""
     from sqlalchemy.orm import Session
 
-    from ipreg.domain.unit_history import get_history
+    from ipreg.gazetteer.history import get_history
 
     engine = sa.create_engine(db_template.url)
     with Session(engine) as s:
@@ -81,7 +80,7 @@ def removed_rows() -> list[dict]:
 
 
 def resolve(history, text: str, day: str | None = None, levels=None):
-    from ipreg.domain.dated_names import resolve_on
+    from ipreg.gazetteer.dated_names import resolve_on
 
     return resolve_on(history, text, date.fromisoformat(day) if day else None, levels)
 
@@ -327,7 +326,7 @@ TONE_PAIRS = [
 
 @pytest.mark.parametrize("one, other, province, day", [(*pair, "2015-01-01")[:4] for pair in TONE_PAIRS])
 def test_tone_marks_told_apart_under_the_written_district(history, one, other, province, day):
-    from ipreg.domain.text import fold
+    from ipreg.core.text import fold
 
     for name, district, code in (one, other):
         for text in (f"{name}, {district}, {province}", fold(f"{name}, {district}, {province}"),
@@ -460,7 +459,7 @@ def test_project_an_old_district_gives_new_units(cli):
 
 
 def test_project_a_district_before_and_after_communes_left_it(history):
-    from ipreg.domain.units import project_on
+    from ipreg.gazetteer.describe import project_on
 
     before = project_on(history, ["123"], date(2010, 1, 1))  # Huyện Mộc Châu with the Vân Hồ communes
     after = project_on(history, ["123"], date(2015, 1, 1))
@@ -472,7 +471,7 @@ def test_project_a_district_before_and_after_communes_left_it(history):
 
 
 def test_project_a_ceased_commune_is_a_part(history):
-    from ipreg.domain.units import project_on
+    from ipreg.gazetteer.describe import project_on
 
     data = project_on(history, ["07585"], date(2015, 1, 1))
     assert data["new_units"] and data["new_provinces"] == ["24"]

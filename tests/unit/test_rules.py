@@ -1,9 +1,18 @@
 """Each reform rule on real units (the gazetteer of the test session)."""
 import pytest
 
-from ipreg.domain.areas import Entry, summarise
-from ipreg.domain.rules import (PartyView, address_outdated, area_crosses_provinces, area_partial_units,
-                                area_reexpression, body_abolished, body_merged, party_findings, unit_split)
+from ipreg.reform.rules import (
+    PartyView,
+    address_outdated,
+    area_crosses_provinces,
+    area_partial_units,
+    area_reexpression,
+    body_abolished,
+    body_merged,
+    party_findings,
+    unit_split,
+)
+from ipreg.registry.areas import Entry, summarise
 
 
 def party(gaz, name, kind, code=None, vintage="old", pid=1):

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from ipreg.domain.text import canonical_tones, fold, nfc, slug
+from ipreg.core.text import canonical_tones, fold, nfc, slug
 
 
 @pytest.mark.parametrize("raw, folded", [

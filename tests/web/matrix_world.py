@@ -4,7 +4,6 @@ Shared by the role × route matrix and the every-method test; imported by them (
 test module's namespace or a conftest).
 """
 import pytest
-
 from conftest import login, make_user
 
 ROLE_USERS = (("admin", "admin1"), ("ip_officer", "officer1"), ("staff_same", "staff.qn"), ("staff_other", "staff.hy"))
@@ -15,11 +14,11 @@ def world(loaded):
     """The app, a plausible value for every URL argument, and an API token per role."""
     from sqlalchemy import select
 
-    from ipreg.domain import batches
-    from ipreg.domain.flags import run_registry
-    from ipreg.domain.users import get_user, issue_token
+    from ipreg.accounts.users import get_user, issue_token
+    from ipreg.batches import service as batches
     from ipreg.extensions import db
     from ipreg.models import Flag, Registration
+    from ipreg.reform.engine import run_registry
 
     make_user(loaded, "admin1", "admin")
     make_user(loaded, "officer1", "ip_officer")
@@ -33,7 +32,7 @@ def world(loaded):
         row = "GI,00041,manager,Ủy ban nhân dân tỉnh Quảng Ninh,province_pc,22,1/QĐ,2025-07-20,2025-07-20\n"
         batch = batches.preview(db.session, (header + row).encode(), "m.csv", actor="admin1", max_rows=10,
                                 max_cell_chars=500, max_bytes=None)["batch"]
-        from ipreg.domain.jobs import enqueue
+        from ipreg.jobs.queue import enqueue
 
         job = enqueue(db.session, "flags_run", {}, "admin1").id
         tokens = {role: issue_token(db.session, get_user(db.session, name), "matrix")

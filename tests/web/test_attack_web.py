@@ -19,7 +19,7 @@ def test_a_wrong_method_is_a_405_that_says_what_is_allowed(app):
         assert allowed <= {m.strip() for m in response.headers["Allow"].split(",")}
         assert "text/html" in response.content_type
         assert "This method is not allowed here." in response.get_data(as_text=True)
-    from ipreg.domain.users import get_user, issue_token
+    from ipreg.accounts.users import get_user, issue_token
     from ipreg.extensions import db
 
     make_user(app, "clerk", "ip_officer")

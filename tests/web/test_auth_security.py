@@ -1,9 +1,8 @@
 """Log-in, lock-out, sessions, log-out everywhere, API tokens, CSRF, cookies and security headers."""
 import re
 
-from sqlalchemy import select
-
 from conftest import PASSWORD, csrf_token, login, make_user
+from sqlalchemy import select
 
 
 def post_login(client, username, password):
@@ -45,7 +44,7 @@ def test_password_change_logs_out_everywhere(app):
 
 
 def test_one_time_password_must_be_changed(app):
-    from ipreg.domain.users import create_user
+    from ipreg.accounts.users import create_user
     from ipreg.extensions import db
 
     with app.app_context():
@@ -57,7 +56,7 @@ def test_one_time_password_must_be_changed(app):
 
 
 def test_disabled_users_and_revoked_tokens_are_refused(app):
-    from ipreg.domain.users import disable_user, get_user, issue_token, revoke_token
+    from ipreg.accounts.users import disable_user, get_user, issue_token, revoke_token
     from ipreg.extensions import db
     from ipreg.models import ApiToken
 
@@ -86,7 +85,7 @@ def test_disabled_users_and_revoked_tokens_are_refused(app):
 def test_forms_need_a_csrf_token_and_api_writes_need_a_token(officer, loaded):
     from ipreg.extensions import db
     from ipreg.models import AuditEntry, FlagComment
-    from ipreg.domain.flags import run_registry
+    from ipreg.reform.engine import run_registry
 
     with loaded.app_context():
         run_registry(db.session)
@@ -153,7 +152,7 @@ def test_request_size_limit(officer, loaded):
 
 
 def test_a_one_time_password_must_be_changed_before_anything_else(app):
-    from ipreg.domain.users import create_user
+    from ipreg.accounts.users import create_user
     from ipreg.extensions import db
 
     with app.app_context():
@@ -215,7 +214,7 @@ def test_a_session_cookie_replayed_after_log_out_is_refused(app):
 
 
 def test_a_password_change_revokes_api_tokens(app):
-    from ipreg.domain.users import get_user, issue_token
+    from ipreg.accounts.users import get_user, issue_token
     from ipreg.extensions import db
 
     make_user(app, "clerk", "ip_officer")
@@ -236,8 +235,8 @@ def test_a_password_change_revokes_api_tokens(app):
 def test_api_tokens_expire(app):
     from datetime import timedelta
 
-    from ipreg.domain.history import utcnow
-    from ipreg.domain.users import get_user, issue_token
+    from ipreg.accounts.users import get_user, issue_token
+    from ipreg.core.clock import utcnow
     from ipreg.extensions import db
     from ipreg.models import ApiToken
 

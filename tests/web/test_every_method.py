@@ -11,9 +11,8 @@ import traceback
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import got_request_exception
-
 from conftest import login
+from flask import got_request_exception
 from matrix_world import world  # noqa: F401 - a fixture
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD")

@@ -7,9 +7,8 @@ mark whose holder is not known yet, a commune typed with a slip.
 import json
 import re
 
-from sqlalchemy import select
-
 from conftest import client_as, csrf_token
+from sqlalchemy import select
 
 HEADER = ("kind,reg_no,name,product,granted_on,status,holder,holder_kind,holder_unit,manager,manager_kind,"
           "manager_unit,area_units,area_vintage,notes\n")

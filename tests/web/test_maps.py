@@ -6,9 +6,8 @@ import re
 
 import numpy as np
 import pytest
-from shapely.geometry import mapping
-
 from conftest import client_as, real_geodata
+from shapely.geometry import mapping
 from webgeo_cache import shared_cache_dir
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -22,8 +21,8 @@ def maps_cache(tmp_path_factory):
 @pytest.fixture
 def mapped(loaded, maps_cache):
     """The sample app with flags run, using the shared layer cache."""
-    from ipreg.domain.flags import run_registry
     from ipreg.extensions import db
+    from ipreg.reform.engine import run_registry
 
     loaded.config["IPREG_CACHE_DIR"] = str(maps_cache)
     with loaded.app_context():
@@ -98,8 +97,8 @@ def test_no_url_leaves_the_app(map_officer, mapped):
 
 
 def test_layers_are_gzip_geojson_with_the_expected_features(map_officer, mapped):
-    from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
 
     with mapped.app_context():
         gaz = get_gazetteer(db.session)
@@ -147,8 +146,8 @@ def test_record_map_marks_coverage_and_fits_the_area(map_officer, mapped):
 
 
 def test_province_popup_lists_records_and_escapes_names(map_officer, mapped):
-    from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
     from ipreg.models import Party, Registration
 
     with mapped.app_context():
@@ -170,10 +169,10 @@ def test_province_popup_lists_records_and_escapes_names(map_officer, mapped):
 
 
 def test_tooltips_escape_unit_names(mapped):
-    from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
     from ipreg.maps.record import RecordArea
-    from ipreg.spatial.webgeo import get_webgeo, unit_properties
+    from ipreg.maps.webgeo import get_webgeo, unit_properties
 
     with mapped.app_context():
         gaz = get_gazetteer(db.session)
@@ -188,8 +187,8 @@ def test_provincial_staff_get_only_their_provinces(mapped):
     client = client_as(mapped, "staff.hy", "provincial_staff", ["33"])
     other = internal_id(mapped, "00041")  # Quảng Ninh
     own = internal_id(mapped, "00055")  # Hưng Yên
-    from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
 
     with mapped.app_context():
         gaz = get_gazetteer(db.session)
@@ -209,8 +208,9 @@ def test_provincial_staff_get_only_their_provinces(mapped):
 
 def test_layers_are_built_once_and_read_from_disk(mapped, monkeypatch):
     from ipreg.extensions import db
+    from ipreg.maps import webgeo
     from ipreg.snapshots import VersionedCache
-    from ipreg.spatial import coverage, webgeo
+    from ipreg.spatial import coverage
 
     with mapped.app_context():
         first = webgeo.get_webgeo(db.session, mapped.config["IPREG_CACHE_DIR"])
@@ -228,11 +228,11 @@ def test_coverage_simplification_keeps_neighbours_together(app):
     """On two neighbouring new provinces: cleaned, simplified and snapped with 0 gaps and 0 overlaps."""
     import shapely
 
-    from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
+    from ipreg.maps.webgeo import LEVELS
     from ipreg.spatial import coverage
     from ipreg.spatial.store import get_store
-    from ipreg.spatial.webgeo import LEVELS
 
     with app.app_context():
         gaz = get_gazetteer(db.session)
@@ -263,11 +263,11 @@ def test_real_boundaries_need_cleaning(app):
     """The real new communes overlap and leave slivers; the counter sees them, cleaning removes them."""
     import shapely
 
-    from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
+    from ipreg.maps.webgeo import LEVELS
     from ipreg.spatial import coverage
     from ipreg.spatial.store import get_store
-    from ipreg.spatial.webgeo import LEVELS
 
     with app.app_context():
         gaz = get_gazetteer(db.session)
@@ -283,8 +283,8 @@ def test_real_boundaries_need_cleaning(app):
 
 
 def test_prepare_command_and_an_old_province(map_officer, mapped):
-    from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
 
     result = mapped.test_cli_runner().invoke(args=["maps", "prepare", "--json"])
     assert result.exit_code == 0, result.output
@@ -305,11 +305,11 @@ def test_prepare_command_and_an_old_province(map_officer, mapped):
 def test_a_record_drawn_only_as_a_polygon_touches_the_communes_it_covers(map_officer, mapped):
     """No unit list, an uploaded polygon: the commune popup lists the record and the province counts it."""
     from sqlalchemy import select
+    from test_polygon import commune_polygon, upload
 
     from ipreg.extensions import db
-    from ipreg.importers.records import import_records
     from ipreg.models import Registration
-    from test_polygon import commune_polygon, upload
+    from ipreg.registry.record_import import import_records
 
     row = ("kind,reg_no,name,product,granted_on,status,holder,holder_kind,holder_unit,manager,manager_kind,"
            "manager_unit,area_units,area_vintage,notes\n"

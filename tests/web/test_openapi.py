@@ -1,16 +1,15 @@
 """The OpenAPI description of the JSON API, and schemathesis against it: no server errors."""
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
-
 from conftest import make_user
+from hypothesis import HealthCheck, settings
 
 
 @pytest.fixture
 def api_app(loaded):
-    from ipreg.domain.flags import run_registry
-    from ipreg.domain.users import get_user, issue_token
+    from ipreg.accounts.users import get_user, issue_token
     from ipreg.extensions import db
+    from ipreg.reform.engine import run_registry
 
     make_user(loaded, "robot", "ip_officer")
     with loaded.app_context():

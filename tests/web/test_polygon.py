@@ -3,14 +3,13 @@ import io
 import json
 
 import shapely
-from shapely.geometry import mapping
-
 from conftest import csrf_token
+from shapely.geometry import mapping
 
 
 def commune_polygon(app, codes):
-    from ipreg.domain.gazetteer import get_gazetteer
     from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
     from ipreg.spatial.store import get_store
 
     with app.app_context():

@@ -4,7 +4,6 @@ import io
 import json
 import re
 
-
 from conftest import client_as
 
 
@@ -131,8 +130,8 @@ def test_public_read_shows_registered_records_only(loaded):
 
 def test_public_read_leaves_the_officers_flags_out(loaded):
     """Records and maps for the public; flags (and their counts) only for signed-in users."""
-    from ipreg.domain.flags import run_registry
     from ipreg.extensions import db
+    from ipreg.reform.engine import run_registry
 
     with loaded.app_context():
         run_registry(db.session)

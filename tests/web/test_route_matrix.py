@@ -5,9 +5,8 @@ a route without a declaration fails the test, so no route is left unclassified.
 """
 import re
 
-from flask import Flask
-
 from conftest import PASSWORD, login
+from flask import Flask
 from matrix_world import clients, world  # noqa: F401 - a fixture
 
 # Routes that need no permission by design, and why.
@@ -29,7 +28,7 @@ def permission_of(app: Flask, endpoint: str, method: str) -> str | None:
 
 
 def expected_allowed(app, role: str, permission: str) -> bool:
-    from ipreg.domain.users import PERMISSIONS
+    from ipreg.accounts.users import PERMISSIONS
 
     if permission == "public":
         return True

@@ -5,15 +5,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ...domain.flag_queries import FlagQuery, flags_json
-from ...domain.flag_view import find_flag, flag_dict, payloads
-from ...domain.gazetteer import get_gazetteer
-from ...domain.review import accept_flag, comment_flag, dismiss_flag, successor_options
-from ...domain.rules import RULES
-from ...domain.stats import statistics
-from ...domain.text_safety import outbound_tree
+from ...core.text_safety import outbound_tree
 from ...extensions import db
+from ...gazetteer.snapshot import get_gazetteer
 from ...models import Flag
+from ...reform.queries import FlagQuery, flags_json
+from ...reform.review import accept_flag, comment_flag, dismiss_flag, successor_options
+from ...reform.rules import RULES
+from ...reform.stats import statistics
+from ...reform.views import find_flag, flag_dict, payloads
 from ..security import actor_name, current_scope, requires
 
 blp = Blueprint("api_flags", __name__, url_prefix="/api/v1", description="Flags and their review")

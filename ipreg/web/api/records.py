@@ -10,13 +10,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ...domain.gazetteer import get_gazetteer
-from ...domain.records import describe_record, find_record
-from ...domain.visibility import check_visible
-from ...domain.search import RecordQuery, result_rows, search_records
-from ...domain.text_safety import outbound_tree
+from ...core.text_safety import outbound_tree
 from ...extensions import db
+from ...gazetteer.snapshot import get_gazetteer
 from ...models.registry import KINDS, PARTY_KINDS, STATUSES
+from ...reform.views import record_with_flags
+from ...registry.records import find_record
+from ...registry.search import RecordQuery, result_rows, search_records
+from ...registry.visibility import check_visible
 from ..security import can, current, current_scope, requires
 
 blp = Blueprint("api_records", __name__, url_prefix="/api/v1/records", description="Registry records")
@@ -65,5 +66,5 @@ class RecordItem(MethodView):
         reg = find_record(db.session, kind, reg_no)
         check_visible(db.session, reg, current_scope(), public_only=current() is None)
         on: date | None = args.get("on")
-        return outbound_tree(describe_record(db.session, get_gazetteer(db.session), reg, on=on,
+        return outbound_tree(record_with_flags(db.session, get_gazetteer(db.session), reg, on=on,
                                              with_flags=can("read_flags")))

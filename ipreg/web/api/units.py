@@ -7,12 +7,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ...domain.dated_names import resolve_on
-from ...domain.gazetteer import get_gazetteer
-from ...domain.reform import OLD_VALID_TO, REFORM_DATE
-from ...domain.unit_history import get_history
-from ...domain.units import describe_projection, describe_unit, describe_unit_on, units_for_codes
+from ...core.reform import OLD_VALID_TO, REFORM_DATE
 from ...extensions import db
+from ...gazetteer.dated_names import resolve_on
+from ...gazetteer.describe import describe_projection, describe_unit, describe_unit_on, units_for_codes
+from ...gazetteer.history import get_history
+from ...gazetteer.snapshot import get_gazetteer
 from ..security import requires
 
 blp = Blueprint("api_units", __name__, url_prefix="/api/v1/units", description="Administrative units")

@@ -1,1 +1,0 @@
-"""Reading officers' spreadsheets safely, and validating their rows before anything is written."""
