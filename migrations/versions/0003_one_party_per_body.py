@@ -1,7 +1,7 @@
 """One party per People's Committee, Department of Science and Technology and the State.
 
 Parties of these kinds were keyed by name too, so "UBND huyện Lục Ngạn" and "Ủy ban nhân dân huyện Lục Ngạn"
-of the same unit were two parties. They are keyed by kind and unit now (``ipreg.domain.parties.party_key``):
+of the same unit were two parties. They are keyed by kind and unit now (``ipreg.registry.parties.party_key``):
 this migration re-keys them and merges the duplicates into the oldest (records point to it; the history's
 snapshots keep the names as they were written). A data migration: the schema does not change.
 
