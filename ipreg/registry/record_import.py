@@ -14,19 +14,15 @@ from datetime import date
 from typing import Callable
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from ..core.audit import audit_many, audit_row
-from ..core.clock import utcnow
-from ..core.errors import N_, IpregError, Message, plain_params
+from ..core.errors import N_, IpregError, Message
 from ..core.reform import OLD_VALID_TO, vintage_on
 from ..core.text import fold
 from ..database import begin_write
 from ..gazetteer.history import UnitHistory, get_history
 from ..gazetteer.names import split_sub_commune
 from ..gazetteer.snapshot import Gazetteer, Unit, get_gazetteer
-from ..models import AreaEntry, Party, RecordFact, RecordProvince, Registration
 from ..models.registry import PARTY_KINDS
 from ..tables.columns import RECORD_ALIASES, RECORD_OPTIONAL, RECORD_REQUIRED
 from ..tables.reader import NumberCell, read_table
@@ -42,69 +38,13 @@ from .cells import (
     parse_nice_classes,
     parse_status,
 )
-from .facts import fact_row
-from .parties import KIND_LEVEL, PartyBook, infer_kind, is_state, party_key, party_value
-from .recordals import change_area, change_details, change_party
-from .records import area_value, details_value, entries_of, province_rows, search_text
+from .parties import KIND_LEVEL, infer_kind, is_state
+from .record_input import PartyInput, RecordInput
+from .record_writer import plan_records, write_records
 
 DECISION_LIKE = re.compile(r"(^|\W)(qd|quyet dinh)(\W|$)")
 DEFAULT_VINTAGE = OLD_VALID_TO
-DATE_FIELDS = ("filing_date", "granted_on", "expiry_date")
 MARK_TERM_YEARS = 10  # Law on IP, art. 93(6): a mark is protected until 10 years from its filing date, renewable
-
-
-@dataclass
-class PartyInput:
-    name: str
-    kind: str
-    unit: Unit | None
-
-    def key(self) -> str:
-        return party_key(self.name, self.kind, self.unit.id if self.unit else None)
-
-
-@dataclass
-class RecordInput:
-    line: int
-    kind: str
-    reg_no: str | None
-    name: str
-    product: str | None
-    granted_on: date | None
-    status: str
-    decision_no: str | None
-    notes: str | None
-    holder: PartyInput | None  # None: not known yet (the record is kept incomplete)
-    manager: PartyInput | None
-    entries: tuple[Entry, ...]
-    area_vintage: date | None
-    nice_classes: str | None = None
-    filing_date: date | None = None
-    expiry_date: date | None = None
-    given: frozenset[str] = frozenset()  # optional columns the file has (others keep the registry's values)
-    warnings: list[Problem] = field(default_factory=list)
-    pending: list[Problem] = field(default_factory=list)  # place data kept verbatim: the record is incomplete
-    co_managers: tuple[PartyInput, ...] = ()
-
-    def identity(self) -> tuple:
-        """Without a number a record is known by kind, name, product and holder: two GIs named after one
-        place ("Bến Tre" coconut, "Bến Tre" pomelo) are two records."""
-        return (self.kind, fold(self.name), fold(self.product), fold(self.holder.name) if self.holder else "")
-
-    def pending_json(self) -> list[dict] | None:
-        return [{"column": p.column, "value": p.value, "msgid": p.msgid, "params": plain_params(p.params),
-                 "candidates": p.candidates} for p in self.pending] or None
-
-    def details(self) -> dict:
-        """The record's details as stored in its history (dates as ISO strings)."""
-        values = {"name": self.name, "product": self.product, "nice_classes": self.nice_classes,
-                  "filing_date": self.filing_date, "granted_on": self.granted_on, "expiry_date": self.expiry_date,
-                  "status": self.status, "decision_no": self.decision_no, "notes": self.notes}
-        return {k: (v.isoformat() if k in DATE_FIELDS and v else v) for k, v in values.items()}
-
-    def kept(self) -> set[str]:
-        """Optional details the file does not carry: the registry's values stay."""
-        return set(RECORD_OPTIONAL) - self.given
 
 
 @dataclass
@@ -122,6 +62,13 @@ class ImportReport:
     imported: bool = False
     dry_run: bool = False
     records: list[dict] = field(default_factory=list)  # per row: line, record, action
+
+    def count(self, actions: list[dict]) -> None:
+        """Take the writer's action per row (create, update, unchanged) into the figures and the row list."""
+        for action in actions:
+            self.records.append(action)
+            name = {"create": "created", "update": "updated", "unchanged": "unchanged"}[action["action"]]
+            setattr(self, name, getattr(self, name) + 1)
 
     def as_dict(self, translatable: bool = False) -> dict:
         """The JSON report; ``translatable`` keeps each problem's msgid and params (stored job results)."""
@@ -383,184 +330,16 @@ def import_records(session: Session, data: bytes, filename: str, *, dry_run: boo
     if report.errors and not partial:
         return report
     if dry_run:
-        _plan_only(session, gaz, inputs, report)
+        report.count(plan_records(session, gaz, inputs))
         return report
     progress(2, 3, N_("writing the records"))
     begin_write(session)
     try:
-        _apply(session, gaz, inputs, report, actor or "import", filename, fail_after)
+        actions = write_records(session, gaz, inputs, actor or "import", filename, fail_after)
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    report.count(actions)
     report.imported = True
     return report
-
-
-def _existing(session: Session, inputs: list[RecordInput]) -> dict[int, Registration]:
-    """Map input line → the record it updates (by kind and number, else by kind, name and holder)."""
-    out = {}
-    numbered = {(i.kind, i.reg_no): i.line for i in inputs if i.reg_no}
-    if numbered:
-        for reg in session.scalars(select(Registration).where(Registration.reg_no.in_({n for _, n in numbered}))):
-            line = numbered.get((reg.kind, reg.reg_no))
-            if line:
-                out[line] = reg
-    unnumbered = {i.identity(): i.line for i in inputs if not i.reg_no}
-    if unnumbered:
-        for reg in session.scalars(select(Registration).where(Registration.reg_no.is_(None))):
-            key = (reg.kind, fold(reg.name), fold(reg.product), fold(reg.holder.name) if reg.holder else "")
-            if key in unnumbered:
-                out[unnumbered[key]] = reg
-    return out
-
-
-def _plan_only(session, gaz, inputs, report) -> None:
-    existing = _existing(session, inputs)
-    for item in inputs:
-        reg = existing.get(item.line)
-        action = "create" if reg is None else ("unchanged" if not _differences(session, gaz, reg, item) else "update")
-        setattr(report, {"create": "created", "update": "updated", "unchanged": "unchanged"}[action],
-                getattr(report, {"create": "created", "update": "updated", "unchanged": "unchanged"}[action]) + 1)
-        report.records.append({"row": item.line, "kind": item.kind, "reg_no": item.reg_no, "name": item.name,
-                               "action": action})
-
-
-def _differences(session, gaz, reg: Registration, item: RecordInput) -> dict:
-    diff = {}
-    current = details_value(reg)
-    wanted = item.details()
-    changed = {k: v for k, v in wanted.items() if k not in item.kept() and current.get(k) != v}
-    if changed:
-        diff["details"] = changed
-    for role, party in (("holder", item.holder), ("manager", item.manager)):
-        current_party = getattr(reg, role)
-        current_key = current_party.key if current_party else None
-        if current_key != (party.key() if party else None):
-            diff[role] = party
-    if entries_of(gaz, reg) != item.entries or reg.area_vintage != item.area_vintage:
-        diff["area"] = item.entries
-    if (reg.pending or None) != item.pending_json():
-        diff["pending"] = item.pending_json()
-    return diff
-
-
-def _apply(session, gaz, inputs, report, actor, filename, fail_after) -> None:
-    existing = _existing(session, inputs)
-    fresh = [i for i in inputs if i.line not in existing]
-    _create(session, gaz, fresh, actor, filename, fail_after)
-    report.created = len(fresh)
-    for item in fresh:
-        report.records.append({"row": item.line, "kind": item.kind, "reg_no": item.reg_no, "name": item.name,
-                               "action": "create"})
-    book = PartyBook(session)
-    today = date.today()
-    for item in inputs:
-        reg = existing.get(item.line)
-        if reg is None:
-            continue
-        diff = _differences(session, gaz, reg, item)
-        if not diff:
-            report.unchanged += 1
-            report.records.append({"row": item.line, "kind": item.kind, "reg_no": item.reg_no, "name": item.name,
-                                   "action": "unchanged"})
-            continue
-        context = {"source": "import", "actor": actor, "note": f"re-import of {filename}", "document": filename}
-        if "details" in diff:
-            values = {k: (date.fromisoformat(v) if k in DATE_FIELDS and v else v)
-                      for k, v in diff["details"].items()}
-            change_details(session, gaz, reg, values, today, **context)
-        for role in ("holder", "manager"):
-            if role in diff:
-                party_input = diff[role]
-                party = None
-                if party_input is not None:
-                    party = session.get(Party, book.id_for(party_input.name, party_input.kind,
-                                                           party_input.unit.id if party_input.unit else None))
-                change_party(session, gaz, reg, role, party, today, **context)
-        if "area" in diff:
-            change_area(session, gaz, reg, item.entries, item.area_vintage, today, **context)
-        if "pending" in diff:
-            reg.pending = diff["pending"]
-        report.updated += 1
-        report.records.append({"row": item.line, "kind": item.kind, "reg_no": item.reg_no, "name": item.name,
-                               "action": "update"})
-
-
-def _spec(party: PartyInput) -> tuple[str, str, int | None]:
-    return party.name, party.kind, party.unit.id if party.unit else None
-
-
-def _ids_by_internal_id(session: Session, internal_ids: list[str]) -> list[int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(internal_ids), 900):
-        chunk = internal_ids[start:start + 900]
-        found.update(session.execute(select(Registration.internal_id, Registration.id)
-                                     .where(Registration.internal_id.in_(chunk))).all())
-    return [found[i] for i in internal_ids]
-
-
-def _next_internal_number(session: Session) -> int:
-    last = session.scalar(select(func.max(Registration.internal_id)))
-    return int(last.split("-")[1]) + 1 if last else 1
-
-
-def _create(session: Session, gaz: Gazetteer, items: list[RecordInput], actor: str, filename: str,
-            fail_after: int | None) -> None:
-    """Insert new records in bulk: parties, registrations, areas, history, provinces, audit."""
-    if not items:
-        return
-    now = utcnow()
-    book = PartyBook(session)
-    holders = [i for i in items if i.holder]
-    holder_by_line = dict(zip((i.line for i in holders), book.ids_for([_spec(i.holder) for i in holders])))
-    holder_ids = [holder_by_line.get(i.line) for i in items]
-    managers = [i for i in items if i.manager]
-    manager_ids = dict(zip((i.line for i in managers), book.ids_for([_spec(i.manager) for i in managers])))
-    first = _next_internal_number(session)
-    rows = []
-    for n, item in enumerate(items):
-        rows.append({
-            "kind": item.kind, "reg_no": item.reg_no, "internal_id": f"IPR-{first + n:06d}", "name": item.name,
-            "product": item.product, "nice_classes": item.nice_classes, "filing_date": item.filing_date,
-            "granted_on": item.granted_on, "expiry_date": item.expiry_date, "status": item.status,
-            "decision_no": item.decision_no, "notes": item.notes,
-            "holder_id": holder_ids[n], "manager_id": manager_ids.get(item.line), "area_vintage": item.area_vintage,
-            "co_manager_ids": book.ids_for([_spec(m) for m in item.co_managers]) or None,
-            "pending": item.pending_json(),
-            "search_text": search_text(item.name, item.product, item.reg_no, f"IPR-{first + n:06d}",
-                                       item.decision_no, item.holder.name if item.holder else None,
-                                       item.manager.name if item.manager else None),
-            "created_at": now, "updated_at": now, "version": 1,
-        })
-    session.execute(insert(Registration.__table__), rows)
-    ids = _ids_by_internal_id(session, [r["internal_id"] for r in rows])
-    parties = {p.id: p for p in session.scalars(select(Party).where(
-        Party.id.in_(set(holder_by_line.values()) | set(manager_ids.values()))))}
-    areas, facts, provinces, audits = [], [], [], []
-    for n, (item, reg_id) in enumerate(zip(items, ids)):
-        if fail_after is not None and n >= fail_after:
-            raise RuntimeError("injected failure (test)")
-        for position, entry in enumerate(item.entries):
-            areas.append({"registration_id": reg_id, "unit_id": entry.unit.id, "position": position,
-                          "coverage": entry.coverage, "via": list(entry.via) or None, "note": entry.note})
-        valid_from = item.granted_on or item.area_vintage or now.date()
-        note = "; ".join(p.message for p in item.warnings) or None
-        common = {"source": "import", "actor": actor, "recorded_at": now, "note": note}
-        facts.append(fact_row(reg_id, "details", item.details(), valid_from, **common))
-        facts.append(fact_row(reg_id, "holder", party_value(parties.get(holder_ids[n]), gaz), valid_from, **common))
-        if item.manager:
-            facts.append(fact_row(reg_id, "manager", party_value(parties[manager_ids[item.line]], gaz), valid_from,
-                                  **common))
-        if item.entries:
-            facts.append(fact_row(reg_id, "area", area_value(item.entries, item.area_vintage), valid_from, **common))
-        provinces += province_rows(gaz, reg_id, item.entries, [
-            item.holder.unit.id if item.holder and item.holder.unit else None,
-            item.manager.unit.id if item.manager and item.manager.unit else None])
-        audits.append(audit_row(actor, "record.create", "registration", rows[n]["internal_id"], None,
-                                {"kind": item.kind, "reg_no": item.reg_no, "name": item.name}, document=filename))
-    for model, payload in ((AreaEntry, areas), (RecordFact, facts), (RecordProvince, provinces)):
-        if payload:
-            session.execute(insert(model.__table__), payload)
-    audit_many(session, audits)
-
