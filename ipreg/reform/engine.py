@@ -220,25 +220,13 @@ def run_flags(session: Session, registration_ids: list[int] | None = None, actor
     """
     gaz = get_gazetteer(session)
     views = load_views(session, gaz, registration_ids)
-    evaluator = Evaluator(gaz)
     report = RunReport(records=len(views))
-    wanted: dict[tuple[int, str, str], tuple[Finding, str]] = {}
-    for n, (reg_id, holder, manager, entries, area_key, pending) in enumerate(views):
-        for item in evaluator.findings(holder, manager, entries, area_key, pending):
-            wanted[(reg_id, item[0].rule, item[0].subject)] = item
-        if progress and n % 2000 == 0:
-            progress(n, len(views))
+    wanted = _wanted(views, Evaluator(gaz), progress)
     report.findings = len(wanted)
-    auto_closed = (Flag.closed_reason == CLOSED_BY_ENGINE).label("auto_closed")
-    existing_query = select(Flag.id, Flag.registration_id, Flag.rule, Flag.subject, Flag.status, Flag.fingerprint,
-                            auto_closed, Flag.version)
-    if registration_ids is not None:
-        existing_query = existing_query.where(Flag.registration_id.in_(registration_ids))
-    existing = {(r.registration_id, r.rule, r.subject): r for r in session.execute(existing_query)}
-
+    report.by_rule = dict(Counter(key[1] for key in wanted))
+    existing = _existing_flags(session, registration_ids)
     now = utcnow()
     inserts, updates, closes, reopens = [], [], [], []
-    report.by_rule = dict(Counter(key[1] for key in wanted))
     for key, (finding, digest) in wanted.items():
         row = existing.get(key)
         if row is None:
@@ -260,12 +248,38 @@ def run_flags(session: Session, registration_ids: list[int] | None = None, actor
                            "decision": ENGINE, "updated_at": now, "version": row.version + 1})
     report.opened, report.updated, report.closed, report.reopened = (len(inserts), len(updates), len(closes),
                                                                      len(reopens))
-    if not report.writes:
-        return report  # a re-run with nothing new writes nothing
+    if report.writes:  # a re-run with nothing new writes nothing
+        _write(session, inserts, (updates, closes, reopens))
+        audit(session, actor or "engine", "flags.run", object_type="flags",
+              after={k: v for k, v in report.as_dict().items() if k != "by_rule"})
+    return report
+
+
+def _wanted(views, evaluator: Evaluator, progress) -> dict[tuple[int, str, str], tuple[Finding, str]]:
+    """(record, rule, subject) → (finding, fingerprint) for every record viewed."""
+    wanted = {}
+    for n, (reg_id, holder, manager, entries, area_key, pending) in enumerate(views):
+        for item in evaluator.findings(holder, manager, entries, area_key, pending):
+            wanted[(reg_id, item[0].rule, item[0].subject)] = item
+        if progress and n % 2000 == 0:
+            progress(n, len(views))
+    return wanted
+
+
+def _existing_flags(session: Session, registration_ids: list[int] | None) -> dict:
+    auto_closed = (Flag.closed_reason == CLOSED_BY_ENGINE).label("auto_closed")
+    query = select(Flag.id, Flag.registration_id, Flag.rule, Flag.subject, Flag.status, Flag.fingerprint,
+                   auto_closed, Flag.version)
+    if registration_ids is not None:
+        query = query.where(Flag.registration_id.in_(registration_ids))
+    return {(r.registration_id, r.rule, r.subject): r for r in session.execute(query)}
+
+
+def _write(session: Session, inserts: list[dict], changes: tuple[list[dict], ...]) -> None:
     begin_write(session)
     table = Flag.__table__
     insert_rows(session, table, inserts)
-    for batch in (updates, closes, reopens):
+    for batch in changes:
         if batch:
             # Only rows still at the version read above: an officer's decision taken while the run evaluated
             # (a dismissal, an acceptance, an assignment) is never overwritten; the next run sees it.
@@ -274,9 +288,6 @@ def run_flags(session: Session, registration_ids: list[int] | None = None, actor
                 update(table).where(table.c.id == bindparam("_id"), table.c.version == bindparam("_read_version"))
                 .values({c: bindparam(c) for c in columns}),
                 [{**row, "_read_version": row["version"] - 1} for row in batch])
-    audit(session, actor or "engine", "flags.run", object_type="flags",
-          after={k: v for k, v in report.as_dict().items() if k != "by_rule"})
-    return report
 
 
 def refresh_record_flags(session: Session, registration_ids: list[int], actor: str | None) -> RunReport:
