@@ -163,12 +163,8 @@ class RowValidator:
         if reg_no is None and status == "registered" and decision_no is None:
             warn("reg_no", N_("No certificate number for a registered record: it gets an internal id until the "
                               "number is entered"))
-        vintage_date = parsed("area_vintage", parse_date) if row.get("area_vintage", "").strip() else DEFAULT_VINTAGE
-        if vintage_date and vintage_date > date.today():
-            error("area_vintage", N_("%(value)s is in the future"))
-            vintage_date = None
+        vintage_date = self._list_date(row, parsed, error)
         vintage = vintage_on(vintage_date) if vintage_date else "old"
-        self.day = vintage_date or DEFAULT_VINTAGE
 
         holder = self._party(row, "holder", vintage, found, line, required=True)
         managers = self._managers(row, vintage, found, line)
@@ -182,17 +178,20 @@ class RowValidator:
         nice_classes, filing_date, expiry_date = self._term(row, kind, status, parsed, error, warn)
         if kind is None or not name:
             return None
-        given = {c for c in RECORD_OPTIONAL if c in row}
-        if "filing_date" in given:
-            given.add("expiry_date")  # derived from the filing date
-        if decision_no and not row.get("decision_no", "").strip():
-            given.add("decision_no")  # written in the number column
         return RecordInput(line, kind, reg_no, name, row.get("product", "").strip() or None, granted_on,
                            status or "pending", decision_no, row.get("notes", "").strip() or None, holder,
                            managers[0] if managers else None, tuple(dict.fromkeys(entries)),
                            vintage_date if row.get("area_units", "").strip() else None, nice_classes, filing_date,
-                           expiry_date,
-                           frozenset(given), co_managers=tuple(managers[1:]))
+                           expiry_date, _given(row, decision_no), co_managers=tuple(managers[1:]))
+
+    def _list_date(self, row: dict, parsed, error) -> date | None:
+        """The date of the row's unit list (``area_vintage``, default 2025-06-30): its units are read then."""
+        day = parsed("area_vintage", parse_date) if row.get("area_vintage", "").strip() else DEFAULT_VINTAGE
+        if day and day > date.today():
+            error("area_vintage", N_("%(value)s is in the future"))
+            day = None
+        self.day = day or DEFAULT_VINTAGE
+        return day
 
     def _area(self, text: str, vintage: str, found: list[Problem], line: int) -> list[Entry]:
         """Units of the area; a hamlet or village written before its commune ("xóm 1–17, xã X") makes the
@@ -292,6 +291,16 @@ class RowValidator:
             found.append(Problem(line, f"{role}_unit", "", N_("A %(kind)s belongs to a unit: give %(column)s"),
                                  {"kind": kind, "column": f"{role}_unit"}, place=True))
         return PartyInput(name, kind, unit)
+
+
+def _given(row: dict, decision_no: str | None) -> frozenset[str]:
+    """The optional columns the row carries (the others keep the registry's values)."""
+    given = {c for c in RECORD_OPTIONAL if c in row}
+    if "filing_date" in given:
+        given.add("expiry_date")  # derived from the filing date
+    if decision_no and not row.get("decision_no", "").strip():
+        given.add("decision_no")  # written in the number column
+    return frozenset(given)
 
 
 # --- applying ------------------------------------------------------------------------------------------
