@@ -166,20 +166,27 @@ def read_package() -> SourceData:
                                   r["wardLon"], r["wardAreaKm2"]))
         new_keys[(r["provinceKey"], r["wardKey"])] = r["wardCode"]
 
+    data.links = _converter_links(old_keys, new_keys)
+    refine_kinds(data.links, {u.code: u for u in data.units if u.vintage == "old"},
+                 {u.code: u for u in data.units if u.vintage == "new"})
+    return data
+
+
+def _converter_links(old_keys: dict[str, tuple[str, str]], new_keys: dict[tuple[str, str], str]) -> list[LinkRow]:
+    """The package's converter: wards kept whole, and wards divided (every part kept, never its default)."""
     converter = json.loads(_package_file("converter_2025.json").read_text(encoding="utf-8"))
+    links = []
     for new_province, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for ward_key, olds in wards.items():
             for old_key in olds:
                 code, level = old_keys[old_key]
-                data.links.append(LinkRow(code, level, new_keys[(new_province, ward_key)], "whole"))
+                links.append(LinkRow(code, level, new_keys[(new_province, ward_key)], "whole"))
     for new_province, olds in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
         for old_key, targets in olds.items():
             code, level = old_keys[old_key]
             for target in targets:
-                data.links.append(LinkRow(code, level, new_keys[(new_province, target["newWardKey"])], "part"))
-    refine_kinds(data.links, {u.code: u for u in data.units if u.vintage == "old"},
-                 {u.code: u for u in data.units if u.vintage == "new"})
-    return data
+                links.append(LinkRow(code, level, new_keys[(new_province, target["newWardKey"])], "part"))
+    return links
 
 
 def refine_kinds(links: list[LinkRow], old_units: dict[str, UnitRow], new_units: dict[str, UnitRow]) -> None:
