@@ -65,7 +65,8 @@ def describe_life(session: Session, history: UnitHistory, code: str, level: str 
             "spans": [describe_span(history, s) for s in history.spans_of(code, level)],
             "events": [{"day": e.day.isoformat(), "event": e.event, "level": e.level,
                         "old_name": e.old_name, "old_parent": e.old_parent, "new_name": e.new_name,
-                        "new_parent": e.new_parent, "acts": e.acts} for e in events_of(session, code)]}
+                        "new_parent": e.new_parent, "acts": e.acts, "source": e.source}
+                       for e in events_of(session, code)]}
 
 
 def describe_unit_on(session: Session, history: UnitHistory, code: str, day: date, vintage: str | None = None

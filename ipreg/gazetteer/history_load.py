@@ -122,7 +122,8 @@ def read_events(path: Path) -> list[dict]:
         out.append({"level": LEVELS.get(r["level"], r["level"]), "day": _day(r["date"], path), "code": r["code"],
                     "event": r["event"], "old_name": r["old_name"] or None, "old_parent": r["old_parent"] or None,
                     "new_name": r["new_name"] or None, "new_parent": r["new_parent"] or None,
-                    "province": r["province"] or None, "acts": r["acts_same_province"] or None})
+                    "province": r["province"] or None, "acts": r["acts_same_province"] or None,
+                    "source": r["source"] or None})
     return out
 
 

@@ -112,6 +112,7 @@ class UnitEvent(Base):
     new_parent = sa.Column(sa.String(160))
     province = sa.Column(sa.String(160))
     acts = sa.Column(sa.Text)
+    source = sa.Column(sa.String(120))  # the dated list that shows the change (repository@commit)
 
 
 class GazetteerLoad(Base):

@@ -55,6 +55,7 @@ def upgrade():
         sa.Column("new_parent", sa.String(length=160), nullable=True),
         sa.Column("province", sa.String(length=160), nullable=True),
         sa.Column("acts", sa.Text(), nullable=True),
+        sa.Column("source", sa.String(length=120), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_unit_event")),
     )
     with op.batch_alter_table("unit_event") as batch_op:
