@@ -153,18 +153,23 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture(scope="session")
-def gaz(db_template):
-    """A read-only gazetteer snapshot shared by the whole session."""
+def read_only_snapshot(db_template, build):
+    """A snapshot built once from the session's template database (``build(session)``), shared read-only."""
     from sqlalchemy.orm import Session
-
-    from ipreg.gazetteer.snapshot import get_gazetteer
 
     engine = sa.create_engine(db_template.url)
     with Session(engine) as s:
-        snapshot = get_gazetteer(s)
+        snapshot = build(s)
     engine.dispose()
     return snapshot
+
+
+@pytest.fixture(scope="session")
+def gaz(db_template):
+    """A read-only gazetteer snapshot shared by the whole session."""
+    from ipreg.gazetteer.snapshot import get_gazetteer
+
+    return read_only_snapshot(db_template, get_gazetteer)
 
 
 @pytest.fixture(scope="session")

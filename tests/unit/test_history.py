@@ -16,8 +16,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-import sqlalchemy as sa
-from conftest import HAS_REAL_GEODATA, REAL_GEODATA, make_app
+from conftest import HAS_REAL_GEODATA, REAL_GEODATA, make_app, read_only_snapshot
 
 HISTORY = REAL_GEODATA / "history"
 SPANS_TSV = HISTORY / "unit_spans_2004-2025-06-30.tsv"
@@ -32,15 +31,9 @@ pytestmark = pytest.mark.skipif(not (HAS_REAL_GEODATA and HISTORY.exists()),
 @pytest.fixture(scope="session")
 def history(db_template):
     """The dated history of the session's template database (read-only, built once)."""
-    from sqlalchemy.orm import Session
-
     from ipreg.gazetteer.history import get_history
 
-    engine = sa.create_engine(db_template.url)
-    with Session(engine) as s:
-        snapshot = get_history(s)
-    engine.dispose()
-    return snapshot
+    return read_only_snapshot(db_template, get_history)
 
 
 @pytest.fixture(scope="module")
