@@ -90,3 +90,14 @@ def test_district_shares_come_from_geometry_and_sum_to_one(gaz):
     links = gaz.successors_of(gaz.get("911", "old"))
     shares = {u.code: l.share for l, u in links}
     assert shares["31078"] > 0.9 and sum(shares.values()) == pytest.approx(1.0)
+
+
+@real_geodata
+def test_the_statistics_office_table_decides_where_it_speaks(gaz):
+    """Xã Hòa Lộc 28924 went whole into Xã Tân Thành Bình ("Nhập toàn bộ" in the table); the package adds a
+    part link to Xã Hòa Hiệp that would make the area look split. The table's link is the one used; the
+    package's stays in the database as evidence (gazetteer check lists the difference)."""
+    hoa_loc = gaz.get("28924", "old")
+    assert [(u.code, link.kind, link.source) for link, u in gaz.successors_of(hoa_loc)] == [("28921", "whole", "nso")]
+    cobi = gaz.get("00553", "old")  # Xã Cổ Bi: the table adds a fourth ward to the package's three
+    assert len(gaz.successors_of(cobi)) == 4 and {l.source for l, _ in gaz.successors_of(cobi)} == {"nso"}
