@@ -122,17 +122,22 @@ def db_template(tmp_path_factory, geodata_dir, worker_id) -> DatabaseTemplate:
         template.drop(template.url)
 
 
-@pytest.fixture
-def app(db_template, tmp_path, geodata_dir):
-    url = db_template.clone(tmp_path)
-    application = make_app(url, tmp_path / "instance", geodata_dir)
-    yield application
+def cloned_app(db_template, base: Path, geodata_dir):
+    """An app on a fresh clone of the template database under ``base``; dropped when the generator ends."""
     from ipreg.extensions import db
 
+    url = db_template.clone(base)
+    application = make_app(url, base / "instance", geodata_dir)
+    yield application
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
     db_template.drop(url)
+
+
+@pytest.fixture
+def app(db_template, tmp_path, geodata_dir):
+    yield from cloned_app(db_template, tmp_path, geodata_dir)
 
 
 @pytest.fixture

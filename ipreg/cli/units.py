@@ -6,7 +6,6 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from ..core.reform import OLD_VALID_TO, REFORM_DATE
 from ..extensions import db
 from ..gazetteer.dated_names import resolve_on
 from ..gazetteer.describe import describe_projection, describe_unit, describe_unit_on, project_on, units_for_codes
@@ -120,9 +119,7 @@ def resolve(name: str, vintage: str | None, day, as_json: bool) -> None:
     """Resolve a unit written as officers write it, as it stood --on a date (default: 2025-06-30, or
     2025-07-01 with --vintage new); a unit that ceased before is followed to its 2025-06-30 successor with a
     warning; unknown or ambiguous names list candidates."""
-    if day is None:
-        day = REFORM_DATE if vintage == "new" else OLD_VALID_TO
-    result = resolve_on(get_history(db.session), name, day)
+    result = resolve_on(get_history(db.session), name, day, vintage=vintage or "old")
     if as_json:
         echo_json(result.as_dict())
     else:

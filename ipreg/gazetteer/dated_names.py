@@ -55,9 +55,10 @@ class _Hit:
 
 
 def resolve_on(history: UnitHistory, text: str, day: date | None = None,
-               levels: tuple[str, ...] | None = None) -> DatedResolution:
-    """Resolve ``text`` as written in a list of ``day`` (default 2025-06-30) to a unit of 2025-06-30."""
-    day = day or OLD_VALID_TO
+               levels: tuple[str, ...] | None = None, vintage: str = "old") -> DatedResolution:
+    """Resolve ``text`` as written in a list of ``day`` to a unit of 2025-06-30 (or, from 2025-07-01, of the new
+    list); without a day, the last list of the ``vintage`` (2025-06-30, or 2025-07-01 for ``new``)."""
+    day = day or (REFORM_DATE if vintage == "new" else OLD_VALID_TO)
     query = (text or "").strip()
     gaz = history.gaz
     if day >= REFORM_DATE:

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from ..core.errors import N_, IpregError, NotFound
-from ..core.reform import REFORM_DATE
+from ..core.reform import OLD_VALID_TO, REFORM_DATE
 from .history import Span, UnitHistory, events_of
 from .snapshot import Gazetteer, Projection, Unit
 
@@ -69,11 +69,15 @@ def describe_life(session: Session, history: UnitHistory, code: str, level: str 
                        for e in events_of(session, code)]}
 
 
-def describe_unit_on(session: Session, history: UnitHistory, code: str, day: date, vintage: str | None = None
-                     ) -> dict:
+def describe_unit_on(session: Session, history: UnitHistory, code: str, day: date | None,
+                     vintage: str | None = None) -> dict:
     """``ipreg units show CODE --on DATE``: the unit that bore the code on that date, its whole life, and the
-    units it leads to on 2025-06-30 and from 2025-07-01."""
+    units it leads to on 2025-06-30 and from 2025-07-01. Without a day: the code's last unit before the reform
+    (the page of a code gone before 2025-06-30)."""
     gaz = history.gaz
+    if day is None:
+        spans = history.spans_of(code)
+        day = spans[-1].valid_to if spans else OLD_VALID_TO
     if day >= REFORM_DATE or vintage == "new":
         if vintage == "old":
             raise IpregError(N_("%(day)s is after 2025-06-30: the old units ended then"), day=day.isoformat())

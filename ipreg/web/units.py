@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from ..core.reform import OLD_VALID_TO
 from ..extensions import db
 from ..gazetteer.describe import describe_life, describe_unit, describe_unit_on
 from ..gazetteer.history import get_history
@@ -40,9 +39,7 @@ def show(vintage: str, code: str):
     gaz = get_gazetteer(db.session)
     day = parse_date(request.args.get("on", "")[:20])
     if vintage == "old" and (day is not None or ("old", code) not in gaz.by_key):
-        history = get_history(db.session)
-        spans = history.spans_of(code)
-        span = describe_unit_on(db.session, history, code, day or (spans[-1].valid_to if spans else OLD_VALID_TO))
+        span = describe_unit_on(db.session, get_history(db.session), code, day)
         return render_template("units/span.html", span=span, life=span["life"])
     unit = gaz.get(code, vintage)
     life = describe_life(db.session, get_history(db.session), code, unit.level) if vintage == "old" else None

@@ -16,7 +16,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from conftest import HAS_REAL_GEODATA, REAL_GEODATA, make_app, read_only_snapshot
+from conftest import HAS_REAL_GEODATA, REAL_GEODATA, cloned_app, read_only_snapshot
 
 HISTORY = REAL_GEODATA / "history"
 SPANS_TSV = HISTORY / "unit_spans_2004-2025-06-30.tsv"
@@ -39,16 +39,7 @@ def history(db_template):
 @pytest.fixture(scope="module")
 def happ(db_template, geodata_dir, tmp_path_factory):
     """One app for the module's CLI checks (one gazetteer and history build instead of one per test)."""
-    from ipreg.extensions import db
-
-    base = tmp_path_factory.mktemp("history-app")
-    url = db_template.clone(base)
-    application = make_app(url, base / "instance", geodata_dir)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    db_template.drop(url)
+    yield from cloned_app(db_template, tmp_path_factory.mktemp("history-app"), geodata_dir)
 
 
 @pytest.fixture(scope="module")

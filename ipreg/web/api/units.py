@@ -7,7 +7,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ...core.reform import OLD_VALID_TO, REFORM_DATE
 from ...extensions import db
 from ...gazetteer.dated_names import resolve_on
 from ...gazetteer.describe import describe_projection, describe_unit, describe_unit_on, units_for_codes
@@ -59,8 +58,7 @@ class ResolveResource(MethodView):
     def get(self, q: str, vintage: str, on: date | None = None):
         """Resolve a name as officers write it, as it stood ``on`` a date (default 2025-06-30, or 2025-07-01
         for ``vintage=new``): ``{"match": unit or null, "warnings": [...], "candidates": [...]}``."""
-        day = on or (REFORM_DATE if vintage == "new" else OLD_VALID_TO)
-        return resolve_on(get_history(db.session), q, day).as_dict()
+        return resolve_on(get_history(db.session), q, on, vintage=vintage).as_dict()
 
 
 @blp.route("/project")
