@@ -165,15 +165,16 @@ def create_records(session: Session, gaz: Gazetteer, items: list[RecordInput], a
             areas.append({"registration_id": reg_id, "unit_id": entry.unit.id, "position": position,
                           "coverage": entry.coverage, "via": list(entry.via) or None, "note": entry.note})
         valid_from = item.granted_on or item.area_vintage or now.date()
-        note = "; ".join(p.message for p in item.warnings) or None
-        common = {"source": "import", "actor": actor, "recorded_at": now, "note": note}
-        facts.append(fact_row(reg_id, "details", item.details(), valid_from, **common))
-        facts.append(fact_row(reg_id, "holder", party_value(parties.get(holder_ids[n]), gaz), valid_from, **common))
+        common = {"source": "import", "actor": actor, "recorded_at": now}
+        facts.append(fact_row(reg_id, "details", item.details(), valid_from, note=_note(item, "details"), **common))
+        facts.append(fact_row(reg_id, "holder", party_value(parties.get(holder_ids[n]), gaz), valid_from,
+                              note=_note(item, "holder"), **common))
         if item.manager:
             facts.append(fact_row(reg_id, "manager", party_value(parties[manager_ids[item.line]], gaz), valid_from,
-                                  **common))
+                                  note=_note(item, "manager"), **common))
         if item.entries:
-            facts.append(fact_row(reg_id, "area", area_value(item.entries, item.area_vintage), valid_from, **common))
+            facts.append(fact_row(reg_id, "area", area_value(item.entries, item.area_vintage), valid_from,
+                                  note=_note(item, "area"), **common))
         provinces += province_rows(gaz, reg_id, item.entries, [
             item.holder.unit.id if item.holder and item.holder.unit else None,
             item.manager.unit.id if item.manager and item.manager.unit else None])
@@ -183,3 +184,16 @@ def create_records(session: Session, gaz: Gazetteer, items: list[RecordInput], a
         if payload:
             session.execute(insert(model.__table__), payload)
     audit_many(session, audits)
+
+
+def _note(item: RecordInput, role: str) -> str | None:
+    """The import's warnings about one fact (the area's readings with the area, the holder's with the holder…),
+    kept with it in the history."""
+    said = [p.message for p in item.warnings if _role_of(p.column) == role]
+    return "; ".join(said) or None
+
+
+def _role_of(column: str | None) -> str:
+    if column and column.startswith(("holder", "manager")):
+        return column.split("_")[0]
+    return "area" if column in ("area_units", "area_vintage") else "details"
