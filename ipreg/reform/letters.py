@@ -1,109 +1,141 @@
-"""Draft requests for recording a change with the IP Office, in Vietnamese, prefilled (DOCX).
+"""Draft requests to the IP Office to record a change (DOCX, Vietnamese), one letter per record.
 
-A draft for the officer to check, sign and file: it names the record, the change (before → after), the
-decision, and the legal basis of the succession. One record per page; a selection gives one file.
+A draft for the body that files it to check, number, sign and send: a công văn to the Cục Sở hữu trí tuệ
+naming the title (kind, name, product, number, grant date), and for each change the value registered BEFORE
+the decision and the one requested AFTER it (``letters_changes``: after an accept, the "before" comes from
+the record's history, never from its current state), the decision, and the acts it rests on written out in
+full (``letters_acts``). The page is the administrative letter of Nghị định 30/2020/NĐ-CP
+(``letters_layout``). A selection of records gives one file, a letter per record, a page break between.
 """
 from __future__ import annotations
 
 import io
 from datetime import date
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 from sqlalchemy.orm import Session
 
 from ..core.text_safety import outbound
 from ..gazetteer.snapshot import Gazetteer
 from ..models import Flag, Registration
 from ..registry.records import describe_record
+from . import letters_layout as page
+from .letters_acts import IP_LAW, cited_date, in_citation_order
+from .letters_changes import Change, changes_of
 from .views import payloads
 
 KIND_VI = {"GI": "chỉ dẫn địa lý", "COLLECTIVE": "nhãn hiệu tập thể", "CERTIFICATION": "nhãn hiệu chứng nhận"}
-ROLE_VI = {"holder": "chủ sở hữu", "manager": "tổ chức quản lý", "area": "khu vực địa lý"}
+REGISTER_VI = {"GI": "chỉ dẫn địa lý", "COLLECTIVE": "nhãn hiệu", "CERTIFICATION": "nhãn hiệu"}
+ROLE_VI = {"holder": "Chủ sở hữu", "manager": "Tổ chức quản lý", "area": "Khu vực địa lý"}
+VINTAGE_VI = {"old": "đơn vị hành chính trước ngày 01/7/2025", "new": "đơn vị hành chính từ ngày 01/7/2025"}
+IP_OFFICE = "Cục Sở hữu trí tuệ"
+SIGNER = "Thủ trưởng cơ quan, tổ chức"
+COPIES = ["- Như trên;", "- ……………;", "- Lưu: VT, ……."]
+UNKNOWN = "……………"
 
 
-def _paragraph(doc, text: str = ""):
-    """Add a paragraph through ``outbound``, as every way out of ipreg: a paragraph is a DOCX's cell, so text
-    that starts one would be neutralised like a spreadsheet cell (ours start with fixed words), and characters
-    XML cannot hold, possible in records stored before the import refused them, are replaced instead of
-    making the whole letter a server error."""
-    return doc.add_paragraph(outbound(text))
+def _day(value: str | None) -> str:
+    return cited_date(date.fromisoformat(value[:10])) if value else UNKNOWN
 
 
-def _vn(value: str | None) -> str:
+def _place(gaz: Gazetteer, ref: dict | None, with_vintage: bool = True) -> str:
+    """'Huyện Lý Nhân, Tỉnh Hà Nam (đơn vị hành chính trước ngày 01/7/2025)' for a unit reference."""
+    if not ref:
+        return ""
+    unit = gaz.by_key.get((ref.get("vintage"), ref.get("code")))
+    where = gaz.path(unit) if unit is not None else ref.get("name", "")
+    return f"{where} ({VINTAGE_VI[ref['vintage']]})" if with_vintage and ref.get("vintage") in VINTAGE_VI else where
+
+
+def words_of(gaz: Gazetteer, value: dict | None) -> str:
+    """A party or an area fact value in words, for the letter's table."""
     if not value:
-        return "…………"
-    d = date.fromisoformat(value[:10])
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"
-
-
-def _party(p: dict | None) -> str:
-    if not p:
         return "(không có)"
-    unit = f", {p['unit']['name']}" if p.get("unit") else ""
-    return f"{p['name']}{unit}"
+    if "units" in value:
+        units = [outbound(_place(gaz, u, with_vintage=False)) + (" (một phần)" if u.get("coverage") == "part" else "")
+                 for u in value["units"]]
+        vintage = {u.get("vintage") for u in value["units"]}
+        tail = f" — theo {VINTAGE_VI[vintage.pop()]}" if len(vintage) == 1 and None not in vintage else ""
+        return "; ".join(units) + tail + "."
+    place = _place(gaz, value.get("unit"))
+    return outbound(value.get("name") or UNKNOWN) + (f"; trụ sở thuộc: {outbound(place)}" if place else "")
 
 
-def _page(doc, session: Session, gaz: Gazetteer, reg: Registration, flags: list[Flag]) -> None:
+def _after(gaz: Gazetteer, change: Change) -> str:
+    if change.after is not None:
+        return words_of(gaz, change.after)
+    names = "; ".join(outbound(o.get("name", "")) for o in change.options[:3])
+    return f"Chưa xác định; đề nghị chọn một trong: {names}." if names else "Chưa xác định."
+
+
+def _decision(change: Change) -> str:
+    decision = change.decision
+    if not decision:
+        return "Quyết định của cơ quan có thẩm quyền: số ……/…… ngày ……… (chưa có)."
+    return (f"Quyết định số {outbound(decision['decision_no'] or UNKNOWN)} ngày {_day(decision['decision_date'])}, "
+            f"có hiệu lực từ ngày {_day(decision['effective_date'])}.")
+
+
+def _requester(record: dict, reg: Registration, changes: list[Change]) -> str:
+    """Who files: the title's manager (a GI) or holder (a mark) as it will be registered after the change."""
+    role = "manager" if reg.kind == "GI" else "holder"
+    after = next((c.after for c in changes if c.role == role and c.after), None)
+    current = record.get(role) or {}
+    return (after or current).get("name") or page.BLANK_BODY
+
+
+def _subject(reg: Registration, record: dict, changes: list[Change]) -> str:
+    roles = list(dict.fromkeys(ROLE_VI[c.role].lower() for c in changes)) or ["thông tin"]
+    what = ", ".join(roles[:-1]) + (" và " if len(roles) > 1 else "") + roles[-1]
+    return f"V/v đề nghị ghi nhận thay đổi {what} của {KIND_VI[reg.kind]} «{outbound(record['name'])}»"
+
+
+def _title(doc, reg: Registration, record: dict) -> None:
+    number = (f"số {outbound(record['reg_no'])}, cấp ngày {_day(record['granted_on'])}" if record["reg_no"]
+              else f"chưa cấp văn bằng (mã hồ sơ {record['internal_id']})")
+    product = f" cho sản phẩm {outbound(record['product'])}" if record.get("product") else ""
+    page.text(doc, f"1. Văn bằng bảo hộ: {KIND_VI[reg.kind]} «{outbound(record['name'])}»{product}; {number}.")
+
+
+def _changes(doc, gaz: Gazetteer, changes: list[Change], words: dict[int, dict]) -> None:
+    page.text(doc, "2. Nội dung đề nghị ghi nhận thay đổi:")
+    if not changes:
+        page.text(doc, "(không có thay đổi nào được đề nghị)")
+        return
+    page.grid(doc, ["Nội dung", "Đang ghi nhận (trước quyết định)", "Đề nghị ghi nhận (sau quyết định)"],
+              [[ROLE_VI[c.role], words_of(gaz, c.before), _after(gaz, c)] for c in changes], [3.0, 6.75, 6.75])
+    for n, change in enumerate(changes, start=1):
+        reason = words[change.flag.id].get("reason_vi") or ""
+        page.text(doc, f"2.{n}. {ROLE_VI[change.role]}: {_decision(change)} Lý do: {outbound(reason)}")
+
+
+def _letter(doc, session: Session, gaz: Gazetteer, reg: Registration, flags: list[Flag]) -> None:
     record = describe_record(session, gaz, reg, with_history=False)
     words = payloads(session, flags)
-    title = _paragraph(doc)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc")
-    run.bold = True
-    heading = _paragraph(doc)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    h = heading.add_run(f"TỜ KHAI YÊU CẦU GHI NHẬN THAY ĐỔI THÔNG TIN {KIND_VI[reg.kind].upper()}\n(bản dự thảo)")
-    h.bold = True
-    h.font.size = Pt(13)
-    _paragraph(doc, "Kính gửi: Cục Sở hữu trí tuệ")
-    number = record["reg_no"] or f"(chưa có số; mã nội bộ {record['internal_id']})"
-    _paragraph(doc, f"1. Đối tượng: {KIND_VI[reg.kind]} «{record['name']}» — sản phẩm: {record['product'] or '…'}; "
-                      f"số văn bằng: {number}; ngày cấp: {_vn(record['granted_on'])}.")
-    _paragraph(doc, f"2. Chủ sở hữu hiện ghi nhận: {_party(record['holder'])}.")
-    _paragraph(doc, f"3. Tổ chức quản lý hiện ghi nhận: {_party(record['manager'])}.")
-    _paragraph(doc, "4. Nội dung yêu cầu ghi nhận thay đổi:")
-    for n, flag in enumerate(flags, start=1):
-        decision = flag.decision or {}
-        suggested = words[flag.id]["suggested"]
-        successor = decision.get("successor") or (suggested if suggested and "party" in suggested else None)
-        if flag.subject in ("holder", "manager"):
-            target = successor.get("name") if successor and "name" in successor else (
-                successor["party"]["name"] if successor else "…………")
-            unit = (successor or {}).get("unit") or {}
-            text = (f"4.{n}. Thay đổi {ROLE_VI[flag.subject]}: thành {target}"
-                    f"{', ' + unit['name'] if unit.get('name') else ''}.")
-        elif flag.rule == "AREA_REEXPRESSION":
-            text = (f"4.{n}. Diễn đạt lại khu vực địa lý theo đơn vị hành chính từ ngày 01/7/2025: "
-                    f"{(record['area'] or {}).get('reexpressed', '…')}.")
-        else:
-            text = f"4.{n}. {words[flag.id]['reason_vi']}"
-        _paragraph(doc, text)
-        basis = [l.get("legal_basis") for l in words[flag.id]["evidence"].get("links", []) if l.get("legal_basis")]
-        if basis:
-            _paragraph(doc, f"Căn cứ: {'; '.join(sorted(set(basis))[:3])}.")
-        if decision.get("decision_no"):
-            _paragraph(doc, f"Theo Quyết định số {decision['decision_no']} ngày {_vn(decision.get('decision_date'))}"
-                              f", có hiệu lực từ {_vn(decision.get('effective_date'))}.")
-    if not flags:
-        _paragraph(doc, "(không có thay đổi nào được đề nghị)")
-    _paragraph(doc, "5. Tài liệu kèm theo: quyết định nêu trên; văn bản của cơ quan có thẩm quyền về việc sắp xếp "
-                      "đơn vị hành chính.")
-    sign = _paragraph(doc, "\n……………, ngày …… tháng …… năm ……\nĐẠI DIỆN CƠ QUAN, TỔ CHỨC\n(ký, ghi rõ họ tên, đóng dấu)")
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    changes = changes_of(session, gaz, reg, flags, words)
+    requester = outbound(_requester(record, reg, changes))
+    page.line(doc, "DỰ THẢO", italic=True, size=11, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    page.header(doc, requester, _subject(reg, record, changes))
+    page.addressee(doc, IP_OFFICE)
+    acts = in_citation_order({IP_LAW}.union(*(c.acts for c in changes)))
+    for index, act in enumerate(acts):
+        page.text(doc, f"Căn cứ {act.sentence}{';' if index < len(acts) - 1 else ','}")
+    page.text(doc, f"{requester} đề nghị {IP_OFFICE} ghi nhận thay đổi thông tin trong Sổ đăng ký quốc gia về "
+                   f"{REGISTER_VI[reg.kind]} như sau:")
+    _title(doc, reg, record)
+    _changes(doc, gaz, changes, words)
+    page.text(doc, "3. Tài liệu kèm theo: bản sao quyết định nêu trên; các văn bản nêu tại phần căn cứ.")
+    page.text(doc, f"Đề nghị {IP_OFFICE} xem xét, ghi nhận./.")
+    page.closing(doc, COPIES, SIGNER)
 
 
 def draft_requests(session: Session, gaz: Gazetteer, items: list[tuple[Registration, list[Flag]]]) -> bytes:
-    """One DOCX with a draft request per record (a page each)."""
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
+    """One DOCX: a draft request letter per (record, its flags), each on its own pages."""
+    doc = page.new_document()
     for index, (reg, flags) in enumerate(items):
         if index:
             doc.add_page_break()
-        _page(doc, session, gaz, reg, flags)
+        _letter(doc, session, gaz, reg, flags)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
