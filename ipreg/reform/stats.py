@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from ..core.errors import N_
@@ -23,8 +23,20 @@ MONITORED = {
 }
 
 
+def outcome():
+    """A flag's status as the statistics count it: accepted (an officer's decision), dismissed, resolved (by a
+    batch, or closed by a run because its cause went away) or open. Until the review wrote "accepted" for
+    every accept, an officer's accept of a party or area flag was stored as "resolved"; such a row (an
+    officer's decision number, no batch, not closed by a run) is counted as what it is, accepted."""
+    officer_accept = and_(Flag.status == "resolved", Flag.closed_reason.is_(None),
+                          Flag.decision["batch"].as_integer().is_(None),
+                          Flag.decision["decision_no"].as_string().is_not(None))
+    return case((officer_accept, "accepted"), else_=Flag.status)
+
+
 def statistics(session: Session, scope: list[str] | None = None, public_only: bool = False) -> dict:
-    """Counts per new province (records, open flags by severity, closed) and per rule (by status).
+    """Counts per new province (records, open flags by severity, closed) and per rule (by ``outcome``: an
+    accepted flag is counted accepted, never resolved).
 
     ``public_only`` counts registered records only (what the anonymous public may read).
     """
@@ -36,31 +48,47 @@ def statistics(session: Session, scope: list[str] | None = None, public_only: bo
     if scope is not None:
         provinces = provinces.where(RecordProvince.province_code.in_(scope or ["--"]))
     provinces = provinces.subquery()
-    records = dict(session.execute(select(provinces.c.province_code, func.count(func.distinct(
-        provinces.c.registration_id))).group_by(provinces.c.province_code)).all())
-    per_province = defaultdict(lambda: {"records": 0, "open_high": 0, "open_medium": 0, "open_low": 0, "closed": 0})
-    for code, n in records.items():
-        per_province[code]["records"] = n
-    rows = session.execute(select(provinces.c.province_code, Flag.status, Flag.severity, func.count())
-                           .join(Flag, Flag.registration_id == provinces.c.registration_id)
-                           .group_by(provinces.c.province_code, Flag.status, Flag.severity)).all()
-    for code, status, severity, n in rows:
-        key = f"open_{severity}" if status == "open" else "closed"
-        per_province[code][key] += n
     scoped_ids = select(provinces.c.registration_id)
-    per_rule = {rule: {"open": 0, "accepted": 0, "dismissed": 0, "resolved": 0, "severity": sev}
-                for rule, sev in RULES.items()}
-    rule_rows = select(Flag.rule, Flag.status, func.count()).group_by(Flag.rule, Flag.status)
-    if scope is not None:
-        rule_rows = rule_rows.where(Flag.registration_id.in_(scoped_ids))
-    for rule, status, n in session.execute(rule_rows):
-        per_rule[rule][status] = n
     total = session.scalar(select(func.count()).select_from(Registration)) if scope is None else \
         session.scalar(select(func.count(func.distinct(provinces.c.registration_id))))
     return {"records": total or 0,
-            "provinces": [{"province_code": c, **v} for c, v in sorted(per_province.items())],
-            "rules": [{"rule": r, **v} for r, v in per_rule.items()],
+            "provinces": _per_province(session, provinces),
+            "rules": _per_rule(session, scoped_ids if scope is not None else None),
             "monitoring": _monitoring(session, scoped_ids if scope is not None else None)}
+
+
+def _per_province(session: Session, provinces) -> list[dict]:
+    """Per new province: records, open flags by severity, and the closed ones by outcome (and in all)."""
+    records = dict(session.execute(select(provinces.c.province_code, func.count(func.distinct(
+        provinces.c.registration_id))).group_by(provinces.c.province_code)).all())
+    per_province = defaultdict(lambda: {"records": 0, "open_high": 0, "open_medium": 0, "open_low": 0,
+                                        "accepted": 0, "dismissed": 0, "resolved": 0, "closed": 0})
+    for code, n in records.items():
+        per_province[code]["records"] = n
+    status = outcome().label("status")
+    rows = session.execute(select(provinces.c.province_code, status, Flag.severity, func.count())
+                           .join(Flag, Flag.registration_id == provinces.c.registration_id)
+                           .group_by(provinces.c.province_code, status, Flag.severity)).all()
+    for code, closed_as, severity, n in rows:
+        if closed_as == "open":
+            per_province[code][f"open_{severity}"] += n
+        else:
+            per_province[code][closed_as] += n
+            per_province[code]["closed"] += n
+    return [{"province_code": c, **v} for c, v in sorted(per_province.items())]
+
+
+def _per_rule(session: Session, scoped_ids) -> list[dict]:
+    """Per rule: its severity and its flags by outcome (an accepted flag counted accepted, never resolved)."""
+    per_rule = {rule: {"open": 0, "accepted": 0, "dismissed": 0, "resolved": 0, "severity": sev}
+                for rule, sev in RULES.items()}
+    status = outcome().label("status")
+    rows = select(Flag.rule, status, func.count()).group_by(Flag.rule, status)
+    if scoped_ids is not None:
+        rows = rows.where(Flag.registration_id.in_(scoped_ids))
+    for rule, counted_as, n in session.execute(rows):
+        per_rule[rule][counted_as] = n
+    return [{"rule": r, **v} for r, v in per_rule.items()]
 
 
 def _monitoring(session: Session, scoped_ids) -> list[dict]:
