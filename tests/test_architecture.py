@@ -17,6 +17,7 @@ LAYERS = [
     {"reform"},
     {"batches", "maps"},
     {"jobs"},
+    {"actions"},  # one function per officer action: checks access, owns the transaction
     {"extensions"},  # Flask-SQLAlchemy and friends: only the web and CLI layers use them
     {"web", "cli"},
     {""},  # ipreg/__init__.py: the app factory
@@ -103,3 +104,36 @@ def test_flask_only_in_the_web_layers():
                      in ("flask", "flask_login", "flask_wtf", "flask_babel", "flask_smorest")
                      for alias in node.names)]
     assert found == []
+
+
+ADAPTER_CALLS = ("db.session.commit()", "select(", "session.execute(")
+
+
+def test_adapters_neither_commit_nor_query():
+    """Views and commands call ``ipreg.actions`` (or the packages below), which own queries and transactions."""
+    found = [f"{path.relative_to(ROOT)}:{n}: {call}"
+             for folder in ("web", "cli") for path in sorted((PACKAGE / folder).rglob("*.py"))
+             for n, line in enumerate(path.read_text().splitlines(), 1) for call in ADAPTER_CALLS if call in line]
+    assert found == []
+
+
+def test_modules_and_functions_stay_small():
+    """No module over 400 lines, no function over 60 (migrations aside): a newcomer reads one at a time."""
+    too_long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        lines = path.read_text().count("\n")
+        if lines > 400:
+            too_long.append(f"{path.relative_to(ROOT)}: {lines} lines")
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > 60:
+                too_long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: "
+                                f"{node.end_lineno - node.lineno + 1} lines")
+    assert too_long == []
+
+
+def test_the_scope_of_a_provincial_user_is_written_once():
+    """Only ``registry/visibility.py`` turns a user's provinces into a clause; lists ask it."""
+    writers = [str(path.relative_to(ROOT)) for path in sorted(PACKAGE.rglob("*.py"))
+               if "province_code.in_(" in path.read_text() and path.name != "visibility.py"
+               and "scope" in path.read_text().split("province_code.in_(", 1)[1][:40]]
+    assert writers == []

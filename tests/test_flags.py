@@ -114,7 +114,7 @@ def test_accepting_a_suggestion_changes_the_manager_in_history_and_json(flagged)
     as_before = client.get("/api/v1/records/GI/00017?on=2025-07-01").get_json()
     assert as_before["manager"]["name"] == "Ủy ban nhân dân huyện Lý Nhân"
     resolved = next(f for f in after["flags"] if f["id"] == flag["id"])
-    assert resolved["status"] == "resolved" and resolved["decision"]["decision_no"] == "1234/QĐ-UBND"
+    assert resolved["status"] == "accepted" and resolved["decision"]["decision_no"] == "1234/QĐ-UBND"
     document = resolved["decision"]["document"]
     assert document["type"] == "pdf" and document["filename"] == "quyet-dinh.pdf"
     download = client.get(f"/review/documents/{document['sha256']}")

@@ -225,8 +225,15 @@ def test_a_large_batch_upload_is_previewed_by_a_job_and_a_small_one_in_the_reque
     from ipreg.models import Job
     from ipreg.web.uploads import INLINE_ROWS, preview_upload
 
+    make_user(loaded, "admin.uploads", "admin")
+
     def upload(data: bytes, name="move.csv"):
+        from flask import g
+
+        from ipreg.accounts.users import get_user
+
         with loaded.test_request_context("/admin/batches", method="POST"):
+            g.api_user = get_user(db.session, "admin.uploads")  # the uploading administrator
             response = preview_upload(FileStorage(io.BytesIO(data), name, content_type="text/csv"))
             return response if isinstance(response, tuple) else (response, response.status_code)
 

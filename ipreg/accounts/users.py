@@ -94,6 +94,24 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
+def reviewers(session: Session) -> list[User]:
+    """The active users a flag can be assigned to (officers and administrators), by name."""
+    return list(session.scalars(select(User).where(User.active.is_(True), User.role != "provincial_staff")
+                                .order_by(User.username)))
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def has_users(session: Session) -> bool:
+    return session.scalar(select(User.id).limit(1)) is not None
+
+
+def api_tokens(session: Session, user: User) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+
+
 def set_role(session: Session, user: User, role: str, provinces, valid_provinces: set[str], actor: str | None) -> None:
     if role not in ROLES:
         raise IpregError(N_("Unknown role %(role)s: use admin, ip_officer or provincial_staff."), role=role)

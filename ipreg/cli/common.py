@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import click
 
+from ..actions.context import Context, system
 from ..core.errors import IpregError
 
 
@@ -68,3 +69,10 @@ def problem(message: str, value: str | None = None) -> dict:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def operator(name: str = "cli") -> Context:
+    """The command line acts as the server's operator, audited under ``name``."""
+    from ..extensions import db
+
+    return system(db.session, name)

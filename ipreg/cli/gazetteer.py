@@ -6,10 +6,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from ..actions import admin as admin_actions
 from ..extensions import db
 from ..gazetteer.check import check_sources
-from ..gazetteer.loading import import_nso_table, unit_counts
-from .common import domain_errors, echo_json, json_option
+from .common import domain_errors, echo_json, json_option, operator
 
 
 @click.group("gazetteer", cls=AppGroup)
@@ -45,12 +45,10 @@ def check(as_json: bool) -> None:
 @domain_errors
 def import_crosswalk(file: Path, as_json: bool) -> None:
     """Import a statistics office conversion table (CSV) beside the package's succession."""
-    skipped = import_nso_table(db.session, file)
-    db.session.commit()
-    counts = unit_counts(db.session)
+    result = admin_actions.import_crosswalk(operator(), file)
     if as_json:
-        echo_json({"links": counts["nso_links"], "skipped_rows": skipped})
+        echo_json(result)
         return
-    click.echo(f"Imported {counts['nso_links']} links from {file}.")
-    for row in skipped:
+    click.echo(f"Imported {result['links']} links from {file}.")
+    for row in result["skipped_rows"]:
         click.echo(f"  skipped line {row['line']}: {row['old_name']} ({row['note']}) names no unit by code")

@@ -17,10 +17,10 @@ from sqlalchemy.exc import OperationalError
 
 from ..core.errors import N_, IpregError
 from ..extensions import db
-from ..jobs import queue as job_domain
+from ..actions.jobs import job_state, recent_jobs
 from ..jobs.handlers import HANDLERS
-from ..jobs.queue import claim_next, current, job_dict, owner_id, run_job, sqlite_checkpoint
-from .common import domain_errors, echo_json, json_option
+from ..jobs.queue import claim_next, job_dict, owner_id, run_job, sqlite_checkpoint
+from .common import domain_errors, echo_json, json_option, operator
 
 
 def work(engine, *, owner: str, lease_seconds: float, once: bool = False, idle: float = 1.0) -> int:
@@ -149,7 +149,7 @@ def jobs() -> None:
 @jobs.command("list")
 @json_option
 def list_jobs(as_json: bool) -> None:
-    rows = [job_dict(j) for j in job_domain.list_jobs(db.session, 50)]
+    rows = [job_dict(j) for j in recent_jobs(operator(), 50)]
     if as_json:
         echo_json(rows)
         return
@@ -167,19 +167,18 @@ def watch_job(job_id: int, interval: float) -> None:
 
     A job whose worker died ends when its lease expires, and the watch with it.
     """
-    job = current(db.session, job_id)
+    ctx = operator()
+    job = job_state(ctx, job_id)
     if job is None:
         raise IpregError(N_("No job %(id)s."), id=job_id)
     with click.progressbar(length=100, label=f"job {job_id} {job.kind}", show_percent=True) as bar:
         shown = 0
         while True:
-            db.session.expire_all()
-            job = current(db.session, job_id)
+            job = job_state(ctx, job_id)
             bar.update(job.percent - shown)
             shown = job.percent
             if job.status in ("done", "failed"):
                 break
-            db.session.commit()  # end the read, so that the worker's writes are seen next time
             time.sleep(interval)
     click.echo(f"job {job_id}: {job.status}{' — ' + job.message if job.message else ''}")
     if job.status == "failed":

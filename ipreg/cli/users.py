@@ -5,28 +5,15 @@ import sys
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import func, select
 
-from ..accounts.users import create_user, disable_user, get_user, set_role
-from ..extensions import db
-from ..gazetteer.snapshot import get_gazetteer
-from ..models import User
+from ..actions import accounts as actions
 from ..models.user import ROLES
-from .common import domain_errors, echo_json, json_option
-
-
-def new_provinces() -> set[str]:
-    gaz = get_gazetteer(db.session)
-    return {u.code for u in gaz.units.values() if u.vintage == "new" and u.level == "province"}
+from .common import domain_errors, echo_json, json_option, operator
 
 
 def ensure_first_admin() -> str | None:
     """Create the user 'admin' with a printed one-time password when there is no user yet."""
-    if db.session.scalar(select(func.count()).select_from(User)):
-        return None
-    _user, password = create_user(db.session, "admin", "admin", valid_provinces=new_provinces(), actor="ipreg init")
-    db.session.commit()
-    return password
+    return actions.ensure_first_admin(operator("ipreg init"))
 
 
 def announce_admin(password: str | None) -> None:
@@ -51,9 +38,7 @@ def users() -> None:
 def create(username: str, role: str, provinces: tuple[str, ...], password_stdin: bool, as_json: bool) -> None:
     """Create a user; prints a one-time password unless one is given on stdin."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    user, generated = create_user(db.session, username, role, password=password, provinces=list(provinces),
-                                  valid_provinces=new_provinces(), actor="cli")
-    db.session.commit()
+    user, generated = actions.create_user(operator(), username, role, provinces=list(provinces), password=password)
     if as_json:
         echo_json({"username": user.username, "role": user.role, "provinces": user.province_codes,
                    "one_time_password": generated})
@@ -69,13 +54,14 @@ def create(username: str, role: str, provinces: tuple[str, ...], password_stdin:
 def list_users(as_json: bool) -> None:
     rows = [{"username": u.username, "role": u.role, "provinces": u.province_codes, "active": u.active,
              "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None}
-            for u in db.session.scalars(select(User).order_by(User.username))]
+            for u in actions.list_users(operator())]
     if as_json:
         echo_json(rows)
         return
+    click.echo(f"{'USER':<20} {'ROLE':<17} {'PROVINCES':<12} STATE")
     for r in rows:
-        state = "" if r["active"] else " (disabled)"
-        click.echo(f"{r['username']:<20} {r['role']:<17} {','.join(r['provinces'])}{state}")
+        click.echo(f"{r['username']:<20} {r['role']:<17} {','.join(r['provinces']) or '-':<12} "
+                   f"{'active' if r['active'] else 'disabled'}")
 
 
 @users.command("disable")
@@ -83,8 +69,7 @@ def list_users(as_json: bool) -> None:
 @domain_errors
 def disable(username: str) -> None:
     """Disable a user: their sessions end and their API tokens are revoked."""
-    disable_user(db.session, get_user(db.session, username), actor="cli")
-    db.session.commit()
+    actions.disable_user(operator(), username)
     click.echo(f"Disabled {username}.")
 
 
@@ -94,7 +79,5 @@ def disable(username: str) -> None:
 @click.option("--province", "provinces", multiple=True, help="New province code; repeatable.")
 @domain_errors
 def set_role_command(username: str, role: str, provinces: tuple[str, ...]) -> None:
-    set_role(db.session, get_user(db.session, username), role, list(provinces) if provinces else None,
-             new_provinces(), actor="cli")
-    db.session.commit()
+    actions.set_role(operator(), username, role, list(provinces) if provinces else None)
     click.echo(f"{username} is now {role}.")

@@ -65,3 +65,37 @@ def canonical_tones(value: str | None) -> str:
         return out[0].upper() + out[1:] if pair[0].isupper() else out
 
     return _TONE_PAIR.sub(swap, nfc(value))
+
+
+# Vietnamese alphabetical order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y; the tone marks
+# (none, huyền, hỏi, ngã, sắc, nặng — the dictionaries' order) only break ties between otherwise equal words.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {letter: n for n, letter in enumerate(_ALPHABET)}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+_KEEP = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: parts of the letters ă â ê ô ơ ư
+
+
+def vi_sort_key(value: str | None) -> tuple:
+    """A key that sorts Vietnamese text as a Vietnamese reader expects: "Bà Đen" before "Buôn Ma Thuột",
+    "Đoan Hùng" after "Dương Kinh", a < ă < â, tone marks secondary; case ignored; digits before letters."""
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFD", canonical_tones(value).lower()):
+        if char in _TONES:
+            if tones:
+                tones[-1] = _TONES[char]
+            continue
+        if char in _KEEP and letters and letters[-1][0] == 2:
+            composed = unicodedata.normalize("NFC", _ALPHABET[letters[-1][1]] + char)
+            if composed in _LETTER_RANK:
+                letters[-1] = (2, _LETTER_RANK[composed])
+            continue
+        if char in _LETTER_RANK:
+            letters.append((2, _LETTER_RANK[char]))
+        elif char.isdigit():
+            letters.append((1, ord(char)))
+        elif char.isspace():
+            letters.append((0, 0))
+        else:
+            letters.append((3, ord(char)))
+        tones.append(0)
+    return tuple(letters), tuple(tones)

@@ -151,6 +151,11 @@ def import_nso_table(session: Session, path: Path, fingerprint: str | None = Non
     return table.skipped
 
 
+def gazetteer_loads(session: Session, limit: int = 20) -> list[GazetteerLoad]:
+    """The latest loads of the gazetteer, newest first."""
+    return list(session.scalars(select(GazetteerLoad).order_by(GazetteerLoad.id.desc()).limit(limit)))
+
+
 def unit_counts(session: Session) -> dict:
     rows = session.execute(select(AdminUnit.vintage, AdminUnit.level, func.count())
                            .group_by(AdminUnit.vintage, AdminUnit.level)).all()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..core.errors import N_, IpregError, NotFound, vintage_word
 from ..core.reform import vintage_on
+from ..core.text import vi_sort_key
 from ..models import AdminUnit, GazetteerLoad, Succession
 from ..snapshots import VersionedCache
 
@@ -125,6 +126,18 @@ class Gazetteer:
     def at(self, code: str, day: date) -> Unit:
         """The unit with ``code`` as it stood on ``day`` (the state of a unit at a date)."""
         return self.get(code, vintage_on(day))
+
+    def provinces(self, vintage: str = "new") -> list[Unit]:
+        """The provinces of a vintage in Vietnamese alphabetical order of their names (An Giang … Yên Bái)."""
+        return self._provinces[vintage]
+
+    @cached_property
+    def _provinces(self) -> dict[str, list[Unit]]:
+        found = {"old": [], "new": []}
+        for unit in self.units.values():
+            if unit.level == "province":
+                found[unit.vintage].append(unit)
+        return {v: sorted(units, key=lambda u: vi_sort_key(u.short_name)) for v, units in found.items()}
 
     def parent(self, unit: Unit) -> Unit | None:
         return self.units.get(unit.parent_id) if unit.parent_id else None

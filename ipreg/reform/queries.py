@@ -70,5 +70,11 @@ def flags_json(session: Session, query: FlagQuery) -> list[dict]:
     return [flag_dict(f, words[f.id]) for f in flags]
 
 
+def record_flags(session: Session, reg: Registration) -> list[Flag]:
+    """The flags of one record that were not dismissed, oldest first."""
+    return list(session.scalars(select(Flag).where(Flag.registration_id == reg.id, Flag.status != "dismissed")
+                                .order_by(Flag.id)))
+
+
 def valid_rule(rule: str | None) -> bool:
     return rule is None or rule in RULES

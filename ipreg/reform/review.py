@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.audit import audit
@@ -92,17 +93,13 @@ def accept_flag(session: Session, gaz: Gazetteer, flag: Flag, *, choice: dict | 
             raise IpregError(N_("This flag has no single suggestion: choose one of the candidates."))
         party = _successor_party(session, gaz, choice)
         change = change_party(session, gaz, reg, flag.subject, party, effective, **context)
-        status = "resolved"
     elif flag.rule == "AREA_REEXPRESSION":
         entries = entries_of(gaz, reg)
         new_entries = entries_for_reexpression(summarise(gaz, entries), gaz)
         change = change_area(session, gaz, reg, new_entries, REFORM_DATE, effective, **context)
-        status = "resolved"
-    elif flag.rule in ACKNOWLEDGE_RULES:
-        status = "accepted"
-    else:  # pragma: no cover - every rule is handled above
+    elif flag.rule not in ACKNOWLEDGE_RULES:  # pragma: no cover - every rule is handled above
         raise IpregError(N_("Unknown rule %(rule)s."), rule=flag.rule)
-    flag.status = status
+    status = flag.status = "accepted"  # the officer's decision; "resolved" is a cause that went away by itself
     flag.closed_at = utcnow()
     flag.updated_at = flag.closed_at
     flag.decision = {"decision_no": decision_no, "decision_date": decision_date.isoformat() if decision_date else None,
@@ -134,6 +131,10 @@ def assign_flag(session: Session, flag: Flag, assignee: User | None, actor: str 
     flag.updated_at = utcnow()
     audit(session, actor, "flag.assign", object_type="flag", object_id=flag.id, before={"assignee": before},
           after={"assignee": assignee.username if assignee else None})
+
+
+def flag_comments(session: Session, flag: Flag) -> list[FlagComment]:
+    return list(session.scalars(select(FlagComment).where(FlagComment.flag_id == flag.id).order_by(FlagComment.id)))
 
 
 def comment_flag(session: Session, flag: Flag, body: str, actor: str) -> FlagComment:

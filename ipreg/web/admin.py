@@ -3,21 +3,18 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-
-from ..accounts.users import create_user, disable_user, get_user, set_role
+from ..actions import accounts as account_actions
+from ..actions import admin as admin_actions
 from ..batches import service as batch_domain
 from ..batches.template import template
 from ..core.errors import N_, IpregError
 from ..extensions import db
-from ..gazetteer.loading import unit_counts
 from ..gazetteer.snapshot import get_gazetteer
-from ..models import AuditEntry, GazetteerLoad, User
 from ..models.user import ROLES
 from ..tables.reader import sniff
 from .jobs import redirect_to, start_job
 from .params import MAX_PAGE, bounded
-from .security import actor_name, requires
+from .security import context, requires
 from .uploads import preview_upload, spreadsheet_upload, stage
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -25,9 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _new_provinces() -> list:
-    gaz = get_gazetteer(db.session)
-    return sorted((u for u in gaz.units.values() if u.vintage == "new" and u.level == "province"),
-                  key=lambda u: u.code)
+    return get_gazetteer(db.session).provinces("new")
 
 
 @bp.get("/")
@@ -112,44 +107,35 @@ def gazetteer():
         return redirect_to(start_job("gazetteer_load", {"geodata": current_app.config["IPREG_GEODATA"],
                                                         "cache_dir": current_app.config["IPREG_CACHE_DIR"],
                                                         "force": bool(request.form.get("force"))}))
-    loads = db.session.scalars(select(GazetteerLoad).order_by(GazetteerLoad.id.desc()).limit(20)).all()
-    return render_template("admin/gazetteer.html", counts=unit_counts(db.session), loads=loads,
+    return render_template("admin/gazetteer.html", **admin_actions.gazetteer_state(context()),
                            geodata=current_app.config["IPREG_GEODATA"])
 
 
 @bp.route("/users", methods=["GET", "POST"])
 @requires("manage_users")
 def users():
-    valid = {u.code for u in _new_provinces()}
     password = None
     if request.method == "POST":
-        action = request.form.get("action")
+        action, form = request.form.get("action"), request.form
         if action == "create":
-            _user, password = create_user(db.session, request.form.get("username", ""), request.form.get("role", ""),
-                                           provinces=request.form.getlist("province"), valid_provinces=valid,
-                                           actor=actor_name())
+            _user, password = account_actions.create_user(context(), form.get("username", ""), form.get("role", ""),
+                                                          provinces=form.getlist("province"))
         elif action == "disable":
-            disable_user(db.session, get_user(db.session, request.form.get("username", "")), actor_name())
+            account_actions.disable_user(context(), form.get("username", ""))
         elif action == "set_role":
-            set_role(db.session, get_user(db.session, request.form.get("username", "")), request.form.get("role", ""),
-                     request.form.getlist("province"), valid, actor_name())
+            account_actions.set_role(context(), form.get("username", ""), form.get("role", ""),
+                                     form.getlist("province"))
         else:
             raise IpregError(N_("Unknown action."))
-        db.session.commit()
         flash(_("Saved."), "info")
-    rows = db.session.scalars(select(User).order_by(User.username)).all()
-    return render_template("admin/users.html", users=rows, roles=ROLES, provinces=_new_provinces(),
-                           password=password)
+    return render_template("admin/users.html", users=account_actions.list_users(context()), roles=ROLES,
+                           provinces=_new_provinces(), password=password)
 
 
 @bp.get("/audit")
 @requires("audit")
 def audit_log():
     page = bounded(request.args.get("page"), 1, 1, MAX_PAGE)
-    stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(100).offset((page - 1) * 100)
-    if request.args.get("action"):
-        stmt = stmt.where(AuditEntry.action.startswith(request.args["action"][:60]))
-    if request.args.get("outcome") in ("ok", "denied"):
-        stmt = stmt.where(AuditEntry.outcome == request.args["outcome"])
-    return render_template("admin/audit.html", entries=db.session.scalars(stmt).all(), page=page)
+    entries = admin_actions.audit_page(context(), page, request.args.get("action"), request.args.get("outcome"))
+    return render_template("admin/audit.html", entries=entries, page=page)
 

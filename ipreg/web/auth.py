@@ -6,18 +6,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
-from sqlalchemy import select
-
-from ..accounts.users import authenticate, change_password, issue_token, log_out, revoke_token
-from ..core.audit import audit
+from ..actions import accounts as actions
 from ..core.clock import utcnow
 from ..core.errors import IpregError
-from ..extensions import db
-from ..models import ApiToken
 from .errors import translate_error
 from .i18n import LANGUAGES
 from .params import row_id
-from .security import PUBLIC, current, requires
+from .security import PUBLIC, context, current, requires
 
 bp = Blueprint("auth", __name__)
 
@@ -34,10 +29,9 @@ def _safe_next(target: str | None) -> str:
 def login():
     if request.method == "POST":
         cfg = current_app.config
-        user = authenticate(db.session, request.form.get("username", ""), request.form.get("password", ""),
-                            max_failures=cfg["IPREG_LOGIN_MAX_FAILURES"], lock_seconds=cfg["IPREG_LOGIN_LOCK_SECONDS"],
-                            remote_addr=request.remote_addr)
-        db.session.commit()
+        user = actions.log_in(context(), request.form.get("username", ""), request.form.get("password", ""),
+                              max_failures=cfg["IPREG_LOGIN_MAX_FAILURES"],
+                              lock_seconds=cfg["IPREG_LOGIN_LOCK_SECONDS"], remote_addr=request.remote_addr)
         if user is None:
             flash(_("Wrong user name or password, or the account is locked for a few minutes."), "error")
             return render_template("auth/login.html"), 401
@@ -55,10 +49,7 @@ def login():
 @bp.post("/logout")
 @requires(PUBLIC)
 def logout():
-    user = current()
-    if user is not None:  # a copy of this session's cookie must not work after this
-        log_out(db.session, user, request.remote_addr)
-        db.session.commit()
+    actions.log_out(context(), request.remote_addr)  # a copy of this session's cookie must not work after this
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -71,12 +62,7 @@ def language():
     lang = request.form.get("lang")
     if lang in LANGUAGES:
         session["lang"] = lang
-        user = current()
-        if user is not None and user.lang != lang:
-            audit(db.session, user.username, "user.language", object_type="user", object_id=user.username,
-                  before={"lang": user.lang}, after={"lang": lang})
-            user.lang = lang
-            db.session.commit()
+        actions.set_language(context(), lang)
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -92,12 +78,10 @@ def password():
             flash(_("The two new passwords differ."), "error")
             return render_template("auth/password.html"), 400
         try:
-            change_password(db.session, user, request.form.get("old", ""), new)
+            actions.change_password(context(), request.form.get("old", ""), new)
         except IpregError as exc:
-            db.session.rollback()
             flash(translate_error(exc), "error")
             return render_template("auth/password.html"), 400
-        db.session.commit()
         login_user(user)  # this session continues with the new epoch; all others end
         flash(_("Password changed. Other sessions of this account have been logged out and its API tokens "
                 "revoked."), "info")
@@ -114,11 +98,10 @@ def tokens():
     new_token = None
     if request.method == "POST":
         if request.form.get("revoke"):
-            revoke_token(db.session, row_id(request.form["revoke"]), user)
+            actions.revoke_token(context(), row_id(request.form["revoke"]))
             flash(_("Token revoked."), "info")
         else:
-            new_token = issue_token(db.session, user, request.form.get("name", "").strip() or "token",
-                                    days=current_app.config["IPREG_API_TOKEN_DAYS"])
-        db.session.commit()
-    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)).all()
-    return render_template("auth/tokens.html", tokens=rows, new_token=new_token, now=utcnow())
+            new_token = actions.issue_token(context(), request.form.get("name", "").strip() or "token",
+                                            days=current_app.config["IPREG_API_TOKEN_DAYS"])
+    return render_template("auth/tokens.html", tokens=actions.my_tokens(context()), new_token=new_token,
+                           now=utcnow())

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from ..core.audit import audit
+from ..actions.admin import record_denial
 from ..core.errors import IpregError, Message
 from ..extensions import db
 
@@ -56,13 +56,11 @@ def error_response(status: int, message: str, details=None, headers=None) -> Res
 def register(app: Flask) -> None:
     @app.errorhandler(IpregError)
     def domain_error(exc: IpregError):
-        from .security import actor_name, as_missing  # noqa: PLC0415
+        from .security import as_missing, context  # noqa: PLC0415
 
         db.session.rollback()
         if exc.status == 403:  # a record of another province: denied, and audited like any denial
-            audit(db.session, actor_name(), "http.denied", object_type="route", object_id=request.path[:80],
-                  outcome="denied", remote_addr=request.remote_addr, after={"reason": exc.message})
-            db.session.commit()
+            record_denial(context(), request.path, request.remote_addr, reason=exc.message)
             exc = as_missing(exc)
         return error_response(exc.status, translate_error(exc), exc.details)
 
@@ -76,12 +74,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_refused(exc: CSRFError):
         """A form without a valid CSRF token: refused, audited like any denial."""
-        from .security import actor_name  # noqa: PLC0415
+        from .security import context  # noqa: PLC0415
 
-        db.session.rollback()
-        audit(db.session, actor_name(), "http.denied", object_type="route", object_id=request.path[:80],
-              outcome="denied", remote_addr=request.remote_addr, after={"method": request.method, "reason": "csrf"})
-        db.session.commit()
+        record_denial(context(), request.path, request.remote_addr, method=request.method, reason="csrf")
         return error_response(400, _("The form has expired or did not come from this site. Reload the page and "
                                      "try again."))
 

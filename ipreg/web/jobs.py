@@ -5,13 +5,12 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, ur
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..actions import jobs as actions
 from ..core.errors import N_, NotFound
-from ..extensions import db
-from ..jobs.handlers import HANDLERS
-from ..jobs.queue import claim_next, current, enqueue, job_dict, list_jobs, owner_id, run_job
+from ..jobs.queue import job_dict
 from ..models import Job
 from .errors import translate_message
-from .security import actor_name, requires
+from .security import context, requires
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 JOB_KINDS = {"flags_run": _l("flag run"), "import_records": _l("record import"),
@@ -64,14 +63,9 @@ def _labels():
 
 def start_job(kind: str, params: dict) -> Job:
     """Queue a job for the worker (or, when configured for tests and demos, run it right away)."""
-    job = enqueue(db.session, kind, params, actor_name())
-    db.session.commit()
-    if current_app.config["IPREG_RUN_JOBS_INLINE"]:
-        lease, owner = current_app.config["IPREG_JOB_LEASE_SECONDS"], owner_id("inline")
-        if claim_next(db.engine, owner, lease, job_id=job.id) is not None:
-            run_job(db.engine, job.id, HANDLERS, owner=owner, lease_seconds=lease)
-        db.session.expire_all()
-    return job
+    cfg = current_app.config
+    return actions.start_job(context(), kind, params, inline=cfg["IPREG_RUN_JOBS_INLINE"],
+                             lease_seconds=cfg["IPREG_JOB_LEASE_SECONDS"])
 
 
 def redirect_to(job: Job):
@@ -79,7 +73,7 @@ def redirect_to(job: Job):
 
 
 def _job(job_id: int) -> Job:
-    job = current(db.session, job_id)  # a job whose worker died is ended here, and shown as such
+    job = actions.job_state(context(), job_id)
     if job is None:
         raise NotFound(N_("No job %(id)s."), id=job_id)
     return job
@@ -88,7 +82,7 @@ def _job(job_id: int) -> Job:
 @bp.get("/")
 @requires("jobs")
 def index():
-    return render_template("jobs/index.html", jobs=list_jobs(db.session, 100))
+    return render_template("jobs/index.html", jobs=actions.recent_jobs(context()))
 
 
 @bp.get("/<int:job_id>")

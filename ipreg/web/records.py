@@ -4,23 +4,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..core.clock import utcnow
+from ..actions import records as actions
 from ..core.errors import N_, IpregError
 from ..core.exports import to_csv, to_xlsx
 from ..extensions import db
 from ..gazetteer.snapshot import get_gazetteer
-from ..models import Registration
 from ..models.registry import KINDS, PARTY_KINDS, STATUSES
-from ..reform.views import record_with_flags
 from ..registry.cells import parse_date
 from ..registry.export import export_registry
-from ..registry.recordals import change_polygon, check_version
-from ..registry.records import find_by_internal_id
 from ..registry.search import RecordQuery, result_columns, result_rows, search_records
-from ..registry.visibility import check_visible
-from ..spatial.polygons import parse_polygon
 from .params import MAX_PAGE, bounded
-from .security import actor_name, can, current, current_scope, requires
+from .security import can, context, current, current_scope, requires
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
@@ -48,8 +42,7 @@ def search():
     query = query_from_args(request.args)
     records, total = search_records(db.session, query)
     gaz = get_gazetteer(db.session)
-    provinces = {v: sorted((u for u in gaz.units.values() if u.vintage == v and u.level == "province"),
-                           key=lambda u: u.code) for v in ("old", "new")}
+    provinces = {v: gaz.provinces(v) for v in ("old", "new")}
     return render_template("records/search.html", query=query, rows=result_rows(db.session, records), total=total,
                            pages=max(1, -(-total // query.per_page)), provinces=provinces, kinds=KINDS,
                            statuses=STATUSES, party_kinds=PARTY_KINDS)
@@ -63,7 +56,7 @@ def export(fmt: str):
     rows = result_rows(db.session, records)
     columns = result_columns(with_flags=can("read_flags"))
     if fmt == "csv":
-        return Response(to_csv(rows, columns), mimetype="text/csv; charset=utf-8",
+        return Response(to_csv(rows, columns), mimetype="text/csv",
                         headers={"Content-Disposition": "attachment; filename=ipreg-records.csv"})
     if fmt == "xlsx":
         return Response(to_xlsx(rows, columns), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -81,45 +74,20 @@ def registry(fmt: str):
                     headers={"Content-Disposition": f"attachment; filename=ipreg-registry.{fmt}"})
 
 
-def _visible(internal_id: str) -> Registration:
-    reg = find_by_internal_id(db.session, internal_id)
-    check_visible(db.session, reg, current_scope(), public_only=current() is None)
-    return reg
-
-
 @bp.get("/<internal_id>")
 @requires("read")
 def show(internal_id: str):
-    reg = _visible(internal_id)
     on = parse_date(request.args.get("on"))  # 2025-06-30 or 30/06/2025, else a 400
-    gaz = get_gazetteer(db.session)
-    record = record_with_flags(db.session, gaz, reg, on=on, with_flags=can("read_flags"))
-    comparison = None
-    if reg.area_polygon and record["area"]:
-        import shapely  # noqa: PLC0415
-
-        from ..registry.area_geometry import compare_polygon  # noqa: PLC0415
-        from ..registry.areas import summarise  # noqa: PLC0415
-        from ..registry.records import entries_of  # noqa: PLC0415
-        from ..spatial.store import get_store  # noqa: PLC0415
-
-        comparison = compare_polygon(db.session, gaz, summarise(gaz, entries_of(gaz, reg)),
-                                     shapely.from_wkb(reg.area_polygon), get_store(db.session, gaz.version))
-    return render_template("records/show.html", reg=reg, record=record, on=on, comparison=comparison,
-                           can_edit=can("edit_records"))
+    return render_template("records/show.html", **actions.record_page(context(), internal_id, on), on=on)
 
 
 @bp.post("/<internal_id>/polygon")
 @requires("edit_records")
 def upload_polygon(internal_id: str):
-    reg = _visible(internal_id)
-    check_version(reg, request.form.get("version"))
     upload = request.files.get("file")
     if upload is None:
         raise IpregError(N_("Choose a GeoJSON file."))
-    polygon = parse_polygon(upload.read(current_app.config["MAX_CONTENT_LENGTH"] + 1))
-    change_polygon(db.session, get_gazetteer(db.session), reg, polygon, utcnow().date(), source="edit",
-                   actor=actor_name(), note=upload.filename)
-    db.session.commit()
+    actions.upload_polygon(context(), internal_id, upload.read(current_app.config["MAX_CONTENT_LENGTH"] + 1),
+                           upload.filename, version=request.form.get("version"))
     flash(_("Polygon saved; it is compared with the unit list below."), "info")
     return redirect(url_for("records.show", internal_id=internal_id))

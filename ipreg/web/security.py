@@ -11,10 +11,11 @@ import secrets
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError
 
-from ..accounts.users import permissions, scope_of, user_for_token
-from ..core.audit import audit
+from ..accounts.users import permissions, scope_of
+from ..actions.accounts import token_user
+from ..actions.admin import record_denial
+from ..actions.context import Context
 from ..core.errors import N_, IpregError, NotFound
 from ..database import begin_write
 from ..extensions import csrf, db, login_manager
@@ -95,6 +96,11 @@ def can(permission: str) -> bool:
     return permission in permissions(current(), current_app.config["IPREG_PUBLIC_READ"])
 
 
+def context() -> Context:
+    """The acting user of this request, for the actions layer (``ipreg.actions``)."""
+    return Context(db.session, current(), public_read=current_app.config["IPREG_PUBLIC_READ"])
+
+
 def current_scope() -> list[str] | None:
     return scope_of(current())
 
@@ -112,10 +118,7 @@ def deny(status: int | None = None, message: str | None = None):
     """
     user = current()
     code = status or (403 if user else 401)
-    audit(db.session, user.username if user else None, "http.denied", object_type="route",
-          object_id=request.path[:80], outcome="denied", remote_addr=request.remote_addr,
-          after={"method": request.method, "status": code})
-    db.session.commit()
+    record_denial(context(), request.path, request.remote_addr, method=request.method, status=code)
     if code == 401 and not request.path.startswith("/api/") and request.method == "GET":
         abort(redirect(url_for("auth.login", next=request.full_path)))
     if message is None and code == 401 and request.path.startswith("/api/"):
@@ -141,17 +144,11 @@ def _token_user() -> None:
     """API requests may authenticate with ``Authorization: Bearer <token>`` instead of the session."""
     header = request.headers.get("Authorization", "")
     if request.path.startswith("/api/") and header.startswith("Bearer "):
-        user = user_for_token(db.session, header[7:].strip())
+        user = token_user(context(), header[7:].strip())
         if user is None:  # refused and audited
             deny(401, _("This API token is unknown, expired or revoked. Create a new one under API tokens in "
                         "your account."))
         g.api_user = user
-        if db.session.dirty:
-            try:
-                db.session.commit()
-            except OperationalError:  # "last used" is a courtesy: never fail a read for it
-                db.session.rollback()
-                g.api_user = user_for_token(db.session, header[7:].strip())
 
 
 def _api_writes_need_a_token() -> None:

@@ -5,16 +5,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from ...actions import review as actions
 from ...core.text_safety import outbound_tree
 from ...extensions import db
-from ...gazetteer.snapshot import get_gazetteer
 from ...models import Flag
 from ...reform.queries import FlagQuery, flags_json
-from ...reform.review import accept_flag, comment_flag, dismiss_flag, successor_options
 from ...reform.rules import RULES
-from ...reform.stats import statistics
-from ...reform.views import find_flag, flag_dict, payloads
-from ..security import actor_name, current_scope, requires
+from ...reform.views import flag_dict, payloads
+from ..security import context, current_scope, requires
 
 blp = Blueprint("api_flags", __name__, url_prefix="/api/v1", description="Flags and their review")
 
@@ -63,10 +61,6 @@ class CommentSchema(Schema):
     body = fields.String(required=True, validate=validate.Length(min=1, max=4000))
 
 
-def _flag(flag_id: int) -> Flag:
-    return find_flag(db.session, flag_id, current_scope())
-
-
 def _json(flag: Flag) -> dict:
     return outbound_tree(flag_dict(flag, payloads(db.session, [flag])[flag.id]))
 
@@ -89,7 +83,7 @@ class FlagItem(MethodView):
     @requires("read_flags")
     @blp.response(200)
     def get(self, flag_id: int):
-        return _json(_flag(flag_id))
+        return _json(actions.flag_for(context(), flag_id))
 
 
 @blp.route("/flags/<int:flag_id>/accept")
@@ -99,16 +93,11 @@ class FlagAccept(MethodView):
     @blp.response(200)
     def post(self, body, flag_id: int):
         """Accept the suggestion (or ``choice``/``successor``): records the change and resolves the flag."""
-        flag = _flag(flag_id)
-        choice = body.get("successor")
-        if choice is None and "choice" in body:
-            options = successor_options(payloads(db.session, [flag])[flag.id])
-            choice = options[body["choice"]] if body["choice"] < len(options) else None
-        accept_flag(db.session, get_gazetteer(db.session), flag, choice=choice, decision_no=body["decision_no"],
-                    decision_date=body.get("decision_date"), effective_date=body.get("effective_date"),
-                    actor=actor_name(), expected_version=body.get("version"), note=body.get("note"))
-        db.session.commit()
-        return _json(flag)
+        result = actions.accept(context(), flag_id, choice_index=body.get("choice"), other=body.get("successor"),
+                                decision_no=body["decision_no"], decision_date=body.get("decision_date"),
+                                effective_date=body.get("effective_date"), version=body.get("version"),
+                                note=body.get("note"))
+        return _json(result["flag"])
 
 
 @blp.route("/flags/<int:flag_id>/dismiss")
@@ -117,10 +106,7 @@ class FlagDismiss(MethodView):
     @blp.arguments(DismissSchema)
     @blp.response(200)
     def post(self, body, flag_id: int):
-        flag = _flag(flag_id)
-        dismiss_flag(db.session, flag, body["reason"], actor_name(), expected_version=body.get("version"))
-        db.session.commit()
-        return _json(flag)
+        return _json(actions.dismiss(context(), flag_id, body["reason"], version=body.get("version")))
 
 
 @blp.route("/flags/<int:flag_id>/comments")
@@ -129,8 +115,7 @@ class FlagComments(MethodView):
     @blp.arguments(CommentSchema)
     @blp.response(201)
     def post(self, body, flag_id: int):
-        comment = comment_flag(db.session, _flag(flag_id), body["body"], actor_name())
-        db.session.commit()
+        comment = actions.comment(context(), flag_id, body["body"])
         return outbound_tree({"id": comment.id, "author": comment.author, "body": comment.body})
 
 
@@ -140,4 +125,4 @@ class Stats(MethodView):
     @blp.response(200)
     def get(self):
         """Records and flags per new province and per rule."""
-        return statistics(db.session, current_scope())
+        return actions.province_statistics(context())
