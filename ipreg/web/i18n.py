@@ -7,8 +7,9 @@ from flask import Flask, g, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import babel
+from ..extensions import babel, db
 from ..gazetteer.history import METHOD_WORDS
+from ..gazetteer.snapshot import get_gazetteer
 from .errors import translate, translate_message
 
 LANGUAGES = ("vi", "en")
@@ -39,6 +40,15 @@ LABELS = {
              "provincial_staff": _l("provincial staff")},
     "batch_status": {"previewed": _l("previewed"), "applied": _l("applied"), "rolled_back": _l("rolled back")},
     "outcome": {"ok": _l("ok"), "denied": _l("denied")},
+    # The rules by what they ask of the officer (the code stays beside them, as a tooltip and in exports).
+    "rule": {"HOLDER_BODY_ABOLISHED": _l("Holder's body abolished"),
+             "MANAGER_BODY_ABOLISHED": _l("Managing body abolished"),
+             "HOLDER_BODY_MERGED": _l("Holder's body merged"), "MANAGER_BODY_MERGED": _l("Managing body merged"),
+             "HOLDER_UNIT_SPLIT": _l("Holder's unit split"), "MANAGER_UNIT_SPLIT": _l("Managing body's unit split"),
+             "HOLDER_BODY_RENAMED": _l("Holder's body renamed"), "MANAGER_BODY_RENAMED": _l("Managing body renamed"),
+             "AREA_CROSSES_PROVINCES": _l("Area across provinces"), "AREA_PARTIAL_UNITS": _l("Area in split units"),
+             "AREA_REEXPRESSION": _l("Area to re-express in new units"), "ADDRESS_OUTDATED": _l("Address outdated"),
+             "AREA_UNRESOLVED": _l("Area unit not recognised"), "DATA_MISSING": _l("Data missing")},
     "source": {"import": _l("import"), "review": _l("review"), "batch": _l("batch"), "rollback": _l("rollback"),
                "edit": _l("edit")},
 }
@@ -46,6 +56,24 @@ LABELS = {
 
 def label(group: str, value) -> str:
     return str(LABELS[group].get(value, value or ""))
+
+
+VINTAGE_MARKS = {"old": _l("old"), "new": _l("new")}
+
+
+def province_label(code: str | None, vintage: str = "new") -> str:
+    """A province by name with its code beside: "Tây Ninh (80, mới)". The vintage is said when the code
+    names another province in the other vintage (80 is Long An before 2025-07-01 and Tây Ninh after)."""
+    if not code:
+        return ""
+    gaz = get_gazetteer(db.session)
+    unit = gaz.by_key.get((vintage, code))
+    if unit is None:
+        return code
+    other = gaz.by_key.get(("new" if vintage == "old" else "old", code))
+    if other is not None and other.short_name != unit.short_name:
+        return f"{unit.short_name} ({code}, {VINTAGE_MARKS[vintage]})"
+    return f"{unit.short_name} ({code})"
 
 
 def select_locale() -> str:
@@ -94,4 +122,6 @@ def init_i18n(app: Flask) -> None:
         batch_status_label=lambda v: label("batch_status", v),
         outcome_label=lambda v: label("outcome", v),
         source_label=lambda v: label("source", v),
+        rule_label=lambda v: label("rule", v),
+        province_label=province_label,
     )
