@@ -249,13 +249,24 @@ def test_a_50_mb_file_is_refused_before_parsing(app, runner, tmp_path):
     assert code == 2 and "limit" in report["errors"][0]["message"] and count(app) == (0, 0)
 
 
-def test_failure_half_way_changes_nothing(app, sample_csv):
+def test_failure_half_way_changes_nothing(app, sample_csv, monkeypatch):
     from ipreg.extensions import db
+    from ipreg.registry import record_writer
     from ipreg.registry.record_import import import_records
 
+    written = []
+
+    def fact_row_that_fails(*args, **kwargs):  # the fourth record's history fails after three were written
+        written.append(args[0])
+        if len(set(written)) > 3:
+            raise RuntimeError("injected failure")
+        return real_fact_row(*args, **kwargs)
+
+    real_fact_row = record_writer.fact_row
+    monkeypatch.setattr(record_writer, "fact_row", fact_row_that_fails)
     with app.app_context():
         with pytest.raises(RuntimeError, match="injected"):
-            import_records(db.session, sample_csv.read_bytes(), "s.csv", partial=True, fail_after=3)
+            import_records(db.session, sample_csv.read_bytes(), "s.csv", partial=True)
     assert count(app) == (0, 0)
 
 

@@ -307,7 +307,7 @@ def _given(row: dict, decision_no: str | None) -> frozenset[str]:
 
 def import_records(session: Session, data: bytes, filename: str, *, dry_run: bool = False, partial: bool = False,
                    actor: str | None = None, max_rows: int = 20_000, max_cell_chars: int = 2_000,
-                   max_bytes: int | None = 20 * 1024 * 1024, fail_after: int | None = None,
+                   max_bytes: int | None = 20 * 1024 * 1024,
                    progress: Callable[[int, int, str], None] | None = None, strict: bool = False) -> ImportReport:
     """Validate then (unless ``dry_run`` or rejected) write the whole file in one transaction.
 
@@ -344,7 +344,7 @@ def import_records(session: Session, data: bytes, filename: str, *, dry_run: boo
     progress(2, 3, N_("writing the records"))
     begin_write(session)
     try:
-        actions = write_records(session, gaz, inputs, actor or "import", filename, fail_after)
+        actions = write_records(session, gaz, inputs, actor or "import", filename)
         session.commit()
     except BaseException:
         session.rollback()

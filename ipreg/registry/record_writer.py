@@ -69,12 +69,12 @@ def differences(gaz: Gazetteer, reg: Registration, item: RecordInput) -> dict:
     return diff
 
 
-def write_records(session: Session, gaz: Gazetteer, inputs: list[RecordInput], actor: str, document: str,
-                  fail_after: int | None = None) -> list[dict]:
+def write_records(session: Session, gaz: Gazetteer, inputs: list[RecordInput], actor: str, document: str
+                  ) -> list[dict]:
     """Create the new records and change the others through recordals, in the caller's transaction."""
     existing = match_existing(session, inputs)
     fresh = [i for i in inputs if i.line not in existing]
-    create_records(session, gaz, fresh, actor, document, fail_after)
+    create_records(session, gaz, fresh, actor, document)
     actions = [_action(item, "create") for item in fresh]
     book = PartyBook(session)
     today = date.today()
@@ -125,8 +125,7 @@ def _next_internal_number(session: Session) -> int:
     return int(last.split("-")[1]) + 1 if last else 1
 
 
-def create_records(session: Session, gaz: Gazetteer, items: list[RecordInput], actor: str, document: str,
-                   fail_after: int | None = None) -> None:
+def create_records(session: Session, gaz: Gazetteer, items: list[RecordInput], actor: str, document: str) -> None:
     """Create records in bulk: parties, registrations, areas, history, provinces, audit (one INSERT each)."""
     if not items:
         return
@@ -159,8 +158,6 @@ def create_records(session: Session, gaz: Gazetteer, items: list[RecordInput], a
         Party.id.in_(set(holder_by_line.values()) | set(manager_ids.values()))))}
     areas, facts, provinces, audits = [], [], [], []
     for n, (item, reg_id) in enumerate(zip(items, ids)):
-        if fail_after is not None and n >= fail_after:
-            raise RuntimeError("injected failure (test)")
         for position, entry in enumerate(item.entries):
             areas.append({"registration_id": reg_id, "unit_id": entry.unit.id, "position": position,
                           "coverage": entry.coverage, "via": list(entry.via) or None, "note": entry.note})
