@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session, aliased
 
 from ..core.errors import N_, IpregError
 from ..models import AdminUnit, Succession, UnitSpan
-from .crosswalk import LinkRow, compare_links
+from .crosswalk import SourceLink, compare_links
 
 DECIDES = N_("Where the two differ, ipreg follows the statistics office's table; the package's links are kept "
              "beside it as evidence.")
 
 
-def _links(session: Session, source: str) -> list[LinkRow]:
+def _links(session: Session, source: str) -> list[SourceLink]:
     old, new = aliased(AdminUnit), aliased(AdminUnit)
     parents = set(session.scalars(select(AdminUnit.parent_id).where(AdminUnit.parent_id.is_not(None))))
     rows = session.execute(
@@ -22,7 +22,7 @@ def _links(session: Session, source: str) -> list[LinkRow]:
         .join(old, old.id == Succession.old_id).join(new, new.id == Succession.new_id)
         .where(Succession.source == source, old.level.in_(("commune", "district")))).all()
     # Districts count only where they had no communes (islands): other district links are derived.
-    return [LinkRow(code, level, new_code, kind) for unit_id, code, level, new_code, kind in rows
+    return [SourceLink(code, level, new_code, kind) for unit_id, code, level, new_code, kind in rows
             if level == "commune" or unit_id not in parents]
 
 

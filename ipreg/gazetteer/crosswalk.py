@@ -25,7 +25,9 @@ PACKAGE = "vietnamadminunits"
 
 
 @dataclass
-class UnitRow:
+class SourceUnit:
+    """A unit as a source lists it (the package, a boundary file): codes, not yet a row of ``admin_unit``."""
+
     code: str
     vintage: str
     level: str
@@ -41,7 +43,7 @@ class UnitRow:
 
 
 @dataclass
-class LinkRow:
+class SourceLink:
     """A commune-level (or island-district) link as a source states it."""
 
     old_code: str
@@ -53,8 +55,8 @@ class LinkRow:
 
 @dataclass
 class SourceData:
-    units: list[UnitRow] = field(default_factory=list)
-    links: list[LinkRow] = field(default_factory=list)
+    units: list[SourceUnit] = field(default_factory=list)
+    links: list[SourceLink] = field(default_factory=list)
     fingerprint: str = ""
 
 
@@ -110,11 +112,11 @@ def short_name(full_name: str, unit_type: str | None, given: str) -> str:
     return re.sub(r"\s*\([^)]*\)$", "", given).strip()
 
 
-def _province_row(r: dict, vintage: str) -> UnitRow:
+def _province_row(r: dict, vintage: str) -> SourceUnit:
     """The province of a converter row (its columns are named alike in the legacy and current tables)."""
     name = nfc(r["province"])
     kind = _unit_type(name, PROVINCE_TYPES)
-    return UnitRow(r["provinceCode"], vintage, "province", kind, name,
+    return SourceUnit(r["provinceCode"], vintage, "province", kind, name,
                    short_name(name, kind, nfc(r["provinceShort"])), None, r["provinceCode"],
                    r["provinceLat"], r["provinceLon"])
 
@@ -140,14 +142,14 @@ def read_package() -> SourceData:
             seen.add(("d", dcode))
             name = nfc(r["district"])
             kind = named_type(name, nfc(r["districtType"]), DISTRICT_TYPES)
-            data.units.append(UnitRow(dcode, "old", "district", kind, name,
+            data.units.append(SourceUnit(dcode, "old", "district", kind, name,
                                       short_name(name, kind, nfc(r["districtShort"])), pcode, pcode,
                                       r["districtLat"], r["districtLon"]))
         key = f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey'] or ''}"
         if r["wardCode"]:
             name = nfc(r["ward"])
             kind = named_type(name, nfc(r["wardType"]), COMMUNE_TYPES)
-            data.units.append(UnitRow(r["wardCode"], "old", "commune", kind, name,
+            data.units.append(SourceUnit(r["wardCode"], "old", "commune", kind, name,
                                       short_name(name, kind, nfc(r["wardShort"])), dcode, pcode,
                                       r["wardLat"], r["wardLon"]))
             old_keys[key] = (r["wardCode"], "commune")
@@ -161,7 +163,7 @@ def read_package() -> SourceData:
             data.units.append(_province_row(r, "new"))
         name = nfc(r["ward"])
         kind = named_type(name, nfc(r["wardType"]), COMMUNE_TYPES)
-        data.units.append(UnitRow(r["wardCode"], "new", "commune", kind, name,
+        data.units.append(SourceUnit(r["wardCode"], "new", "commune", kind, name,
                                   short_name(name, kind, nfc(r["wardShort"])), pcode, pcode, r["wardLat"],
                                   r["wardLon"], r["wardAreaKm2"]))
         new_keys[(r["provinceKey"], r["wardKey"])] = r["wardCode"]
@@ -172,7 +174,7 @@ def read_package() -> SourceData:
     return data
 
 
-def _converter_links(old_keys: dict[str, tuple[str, str]], new_keys: dict[tuple[str, str], str]) -> list[LinkRow]:
+def _converter_links(old_keys: dict[str, tuple[str, str]], new_keys: dict[tuple[str, str], str]) -> list[SourceLink]:
     """The package's converter: wards kept whole, and wards divided (every part kept, never its default)."""
     converter = json.loads(_package_file("converter_2025.json").read_text(encoding="utf-8"))
     links = []
@@ -180,16 +182,16 @@ def _converter_links(old_keys: dict[str, tuple[str, str]], new_keys: dict[tuple[
         for ward_key, olds in wards.items():
             for old_key in olds:
                 code, level = old_keys[old_key]
-                links.append(LinkRow(code, level, new_keys[(new_province, ward_key)], "whole"))
+                links.append(SourceLink(code, level, new_keys[(new_province, ward_key)], "whole"))
     for new_province, olds in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
         for old_key, targets in olds.items():
             code, level = old_keys[old_key]
             for target in targets:
-                links.append(LinkRow(code, level, new_keys[(new_province, target["newWardKey"])], "part"))
+                links.append(SourceLink(code, level, new_keys[(new_province, target["newWardKey"])], "part"))
     return links
 
 
-def refine_kinds(links: list[LinkRow], old_units: dict[str, UnitRow], new_units: dict[str, UnitRow]) -> None:
+def refine_kinds(links: list[SourceLink], old_units: dict[str, SourceUnit], new_units: dict[str, SourceUnit]) -> None:
     """A whole link whose new unit has no other predecessor is 'unchanged' (same name) or 'renamed'."""
     predecessors = defaultdict(int)
     for link in links:
@@ -233,7 +235,7 @@ def nso_kind(note: str) -> str:
 
 @dataclass
 class NsoTable:
-    links: list[LinkRow]
+    links: list[SourceLink]
     skipped: list[dict]  # rows that name no old unit by code (e.g. a coastal mudflat), kept for the report
     fingerprint: str
 
@@ -275,11 +277,11 @@ def read_nso_table(path: Path) -> NsoTable:
             if not re.fullmatch(r"\d{5}", old_code):
                 raise IpregError(N_("%(path)s, line %(line)d: commune code %(code)s is not 5 digits"),
                                  path=str(path), line=line_no, code=old_code)
-            links.append(LinkRow(old_code, "commune", new_code, nso_kind(note), note))
+            links.append(SourceLink(old_code, "commune", new_code, nso_kind(note), note))
             continue
         district = _CODE_IN_PARENS.search(row[col["Quận/huyện"]])
         if district and fold(note).startswith("sap xep toan bo huyen"):
-            links.append(LinkRow(district.group(1).zfill(3), "district", new_code, "whole", note))
+            links.append(SourceLink(district.group(1).zfill(3), "district", new_code, "whole", note))
         else:
             skipped.append({"line": line_no, "new_code": new_code, "old_name": nfc(row[col["Tên Xã cũ"]]),
                             "note": note})
@@ -288,7 +290,7 @@ def read_nso_table(path: Path) -> NsoTable:
     return NsoTable(links, skipped, hashlib.sha256(raw).hexdigest())
 
 
-def compare_links(primary: list[LinkRow], other: list[LinkRow], names: dict[str, str]) -> list[dict]:
+def compare_links(primary: list[SourceLink], other: list[SourceLink], names: dict[str, str]) -> list[dict]:
     """Every old unit for which the two sources name different successors or disagree on a split."""
     def successors(links):
         out = defaultdict(dict)

@@ -23,7 +23,7 @@ from ..core.errors import N_, IpregError
 from ..core.reform import DISTRICT_ABOLITION, OLD_VALID_TO, PROVINCE_RESOLUTION, REFORM_DATE
 from ..core.text import fold, slug
 from ..models import AdminUnit, GazetteerLoad, Succession, UnitSpan
-from ..spatial.io import data_file, file_fingerprint, layer_specs, read_layer
+from ..spatial.io import boundary_files, data_file, file_fingerprint, read_boundaries
 from ..spatial.overlay import pair_shares, projected_by_code
 from . import crosswalk
 from .history_load import history_dir, history_fingerprint, replace_history
@@ -70,7 +70,7 @@ def load_gazetteer(session: Session, geodata_dir: Path, progress: Progress = lam
         report.missing_layers.append("legal_basis")
     package_print = crosswalk.package_fingerprint()
     units_print = _combine(LOADER_VERSION, package_print, *sorted(f"{k}={v}" for k, v in legal.items()))
-    specs = layer_specs(geodata_dir)
+    specs = boundary_files(geodata_dir)
     present = [s for s in specs if s.path.exists()]
     report.missing_layers += [s.name for s in specs if not s.path.exists()]
     layer_print = _combine(units_print, *(f"{s.name}:{file_fingerprint(s.path)}" for s in present))
@@ -95,7 +95,7 @@ def load_gazetteer(session: Session, geodata_dir: Path, progress: Progress = lam
 
     if units_changed or _last_fingerprint(session, "geometry") != layer_print:
         progress(N_("Reading boundary layers and computing area shares"))
-        layers = [read_layer(s) for s in present]
+        layers = [read_boundaries(s) for s in present]
         _store_geometry(session, layers)
         _store_shares(session, layers)
         session.add(GazetteerLoad(kind="geometry", fingerprint=layer_print, loaded_at=_now(),
@@ -172,7 +172,7 @@ def _id_map(session: Session) -> dict[tuple[str, str], int]:
     return {(v, c): i for i, v, c in session.execute(select(AdminUnit.id, AdminUnit.vintage, AdminUnit.code))}
 
 
-def _upsert_units(session: Session, units: list[crosswalk.UnitRow], legal: dict[str, str]) -> None:
+def _upsert_units(session: Session, units: list[crosswalk.SourceUnit], legal: dict[str, str]) -> None:
     table = AdminUnit.__table__
     ids = _id_map(session)
     fresh = [u for u in units if (u.vintage, u.code) not in ids]
@@ -200,7 +200,7 @@ def _upsert_units(session: Session, units: list[crosswalk.UnitRow], legal: dict[
     session.connection().execute(stmt, rows)
 
 
-def derive_links(commune_links: list[crosswalk.LinkRow], units: dict[tuple[str, str], dict]) -> list[dict]:
+def derive_links(commune_links: list[crosswalk.SourceLink], units: dict[tuple[str, str], dict]) -> list[dict]:
     """Commune links as given, plus district→new commune and province→province links derived from them.
 
     ``units`` maps (vintage, code) to a dict with ``level``, ``parent_code``, ``province_code``,
@@ -246,7 +246,7 @@ def _unit_facts(session: Session) -> dict[tuple[str, str], dict]:
                                   "legal_basis": r.legal_basis} for r in rows}
 
 
-def _replace_links(session: Session, source: str, commune_links: list[crosswalk.LinkRow]) -> None:
+def _replace_links(session: Session, source: str, commune_links: list[crosswalk.SourceLink]) -> None:
     """Replace the links of one source; the package's links are completed with district/province links."""
     units = _unit_facts(session)
     if source == "vau":
@@ -274,8 +274,8 @@ def _store_geometry(session: Session, layers) -> None:
         wkb = shapely.to_wkb(layer.geoms)
         rows, unknown = [], []
         for code, blob, box in zip(layer.codes.tolist(), wkb.tolist(), bounds.tolist()):
-            code = code.zfill({"province": 2, "district": 3, "commune": 5}[layer.spec.level])
-            unit_id = ids.get((layer.spec.vintage, code))
+            code = code.zfill({"province": 2, "district": 3, "commune": 5}[layer.source.level])
+            unit_id = ids.get((layer.source.vintage, code))
             if unit_id is None:
                 unknown.append(code)
                 continue
@@ -290,7 +290,7 @@ def _store_geometry(session: Session, layers) -> None:
 
 def _store_shares(session: Session, layers) -> None:
     """Fill ``share``/``share_of_new`` on every link whose two units both have a polygon."""
-    geoms = {(l.spec.vintage, l.spec.level): projected_by_code(l.codes, l.geoms) for l in layers}
+    geoms = {(l.source.vintage, l.source.level): projected_by_code(l.codes, l.geoms) for l in layers}
     links = session.execute(
         select(Succession.id, Succession.kind, AdminUnit.code, AdminUnit.level, Succession.new_id)
         .join(AdminUnit, AdminUnit.id == Succession.old_id)).all()

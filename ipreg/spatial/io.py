@@ -20,7 +20,9 @@ DEFAULT_SETTINGS = Path(__file__).resolve().parents[2] / "geodata" / "layers.tom
 
 
 @dataclass(frozen=True)
-class LayerSpec:
+class BoundaryFile:
+    """Where one boundary file of a vintage and level lies, and which field holds its unit codes."""
+
     name: str
     path: Path
     vintage: str
@@ -29,8 +31,10 @@ class LayerSpec:
 
 
 @dataclass
-class Layer:
-    spec: LayerSpec
+class Boundaries:
+    """The geometries of one boundary file, with their codes (as written) and the file's fingerprint."""
+
+    source: BoundaryFile
     codes: np.ndarray  # str codes, zero-padded as written
     geoms: np.ndarray  # shapely geometries, EPSG:4326
     fingerprint: str
@@ -47,10 +51,10 @@ def load_settings(geodata_dir: Path) -> dict:
         raise IpregError(N_("Cannot read the loader settings %(path)s: %(error)s"), path=str(path), error=str(exc)) from exc
 
 
-def layer_specs(geodata_dir: Path) -> list[LayerSpec]:
+def boundary_files(geodata_dir: Path) -> list[BoundaryFile]:
     settings = load_settings(geodata_dir)
     return [
-        LayerSpec(name, geodata_dir / spec["path"], spec["vintage"], spec["level"], spec.get("code_field", "code"))
+        BoundaryFile(name, geodata_dir / spec["path"], spec["vintage"], spec["level"], spec.get("code_field", "code"))
         for name, spec in settings.get("layers", {}).items()
     ]
 
@@ -65,7 +69,7 @@ def file_fingerprint(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_layer(spec: LayerSpec) -> Layer:
+def read_boundaries(spec: BoundaryFile) -> Boundaries:
     """Read one layer; codes keep their leading zeros (read as text, never as numbers)."""
     import pyogrio  # noqa: PLC0415 - GDAL is heavy, see the module docstring
 
@@ -81,4 +85,4 @@ def read_layer(spec: LayerSpec) -> Layer:
         table = table.to_crs(4326)
     codes = table[spec.code_field].astype(str).str.strip().to_numpy()
     geoms = shapely.make_valid(table.geometry.to_numpy())
-    return Layer(spec, codes, geoms, file_fingerprint(spec.path))
+    return Boundaries(spec, codes, geoms, file_fingerprint(spec.path))

@@ -63,9 +63,9 @@ def test_bad_conversion_tables_are_refused_with_the_reason(tmp_path: Path, conte
 
 
 def test_compare_reports_each_kind_of_disagreement():
-    a = [crosswalk.LinkRow("1", "commune", "A", "whole"), crosswalk.LinkRow("2", "commune", "B", "whole"),
-         crosswalk.LinkRow("3", "commune", "C", "part"), crosswalk.LinkRow("3", "commune", "D", "part")]
-    b = [crosswalk.LinkRow("1", "commune", "A", "whole"), crosswalk.LinkRow("2", "commune", "C", "whole"),
-         crosswalk.LinkRow("3", "commune", "C", "part"), crosswalk.LinkRow("4", "commune", "E", "whole")]
+    a = [crosswalk.SourceLink("1", "commune", "A", "whole"), crosswalk.SourceLink("2", "commune", "B", "whole"),
+         crosswalk.SourceLink("3", "commune", "C", "part"), crosswalk.SourceLink("3", "commune", "D", "part")]
+    b = [crosswalk.SourceLink("1", "commune", "A", "whole"), crosswalk.SourceLink("2", "commune", "C", "whole"),
+         crosswalk.SourceLink("3", "commune", "C", "part"), crosswalk.SourceLink("4", "commune", "E", "whole")]
     report = {r["old"]["code"]: r["problem"] for r in crosswalk.compare_links(a, b, {})}
     assert report == {"2": "different_successors", "3": "different_successors", "4": "only_in_table"}
