@@ -76,3 +76,19 @@ def operator(name: str = "cli") -> Context:
     from ..extensions import db
 
     return system(db.session, name)
+
+
+def echo_table(columns: list[tuple[str, str]], rows: list[dict]) -> None:
+    """Rows under a header line, each column as wide as its widest value: ``columns`` are (key, HEADER).
+
+    The last column is not padded (a name or a message may be long)."""
+    widths = [max([len(header)] + [len(str(row.get(key) if row.get(key) is not None else "")) for row in rows])
+              for key, header in columns]
+
+    def line(values: list[str]) -> str:
+        cells = [v.ljust(w) for v, w in zip(values[:-1], widths)] + values[-1:]
+        return "  ".join(cells).rstrip()
+
+    click.echo(line([header for _key, header in columns]))
+    for row in rows:
+        click.echo(line([str(row.get(key) if row.get(key) is not None else "") for key, _header in columns]))

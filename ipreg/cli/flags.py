@@ -8,7 +8,7 @@ from ..extensions import db
 from ..reform.engine import run_registry
 from ..reform.queries import FlagQuery, flags_json
 from ..reform.rules import RULES
-from .common import domain_errors, echo_json, json_option
+from .common import domain_errors, echo_json, echo_table, json_option
 
 PUBLIC_KEYS = ("record", "rule", "severity", "status", "reason", "suggested", "candidates", "evidence")
 
@@ -51,9 +51,11 @@ def list_command(status: str, rule: str | None, severity: str | None, province: 
         echo_json([{k: item[k] for k in PUBLIC_KEYS} | {"id": item["id"], "subject": item["subject"]}
                    for item in items])
         return
-    for item in items:
-        record = item["record"]
-        suggested = item["suggested"]["party"]["name"] if item["suggested"] and "party" in item["suggested"] else ""
-        click.echo(f"[{item['severity']:<6}] {item['rule']:<24} {record['kind']} {record['reg_no']:<12} "
-                   f"{item['status']:<9} {suggested}")
+    rows = [{"id": item["id"], "severity": item["severity"], "rule": item["rule"],
+             "record": f"{item['record']['kind']} {item['record']['reg_no'] or item['record']['internal_id']}",
+             "status": item["status"],
+             "suggested": item["suggested"]["party"]["name"] if item["suggested"] and "party" in item["suggested"]
+             else ""} for item in items]
+    echo_table([("id", "ID"), ("severity", "SEVERITY"), ("rule", "RULE"), ("record", "RECORD"), ("status", "STATUS"),
+                ("suggested", "SUGGESTED SUCCESSOR")], rows)
     click.echo(f"{len(items)} flags.")

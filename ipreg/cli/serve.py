@@ -20,7 +20,7 @@ from ..extensions import db
 from ..actions.jobs import job_state, recent_jobs
 from ..jobs.handlers import HANDLERS
 from ..jobs.queue import claim_next, job_dict, owner_id, run_job, sqlite_checkpoint
-from .common import domain_errors, echo_json, json_option, operator
+from .common import domain_errors, echo_json, echo_table, json_option, operator
 
 
 def work(engine, *, owner: str, lease_seconds: float, once: bool = False, idle: float = 1.0) -> int:
@@ -153,9 +153,8 @@ def list_jobs(as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
-    for r in rows:
-        bar = "#" * (r["percent"] // 5)
-        click.echo(f"{r['id']:>5} {r['kind']:<15} {r['status']:<8} [{bar:<20}] {r['percent']:>3}% {r['message'] or ''}")
+    echo_table([("id", "ID"), ("kind", "KIND"), ("status", "STATUS"), ("progress", "PROGRESS"), ("message", "MESSAGE")],
+               [r | {"progress": f"{r['percent']}%"} for r in rows])
 
 
 @jobs.command("watch")

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from ..actions import accounts as actions
 from ..models.user import ROLES
-from .common import domain_errors, echo_json, json_option, operator
+from .common import domain_errors, echo_json, echo_table, json_option, operator
 
 
 def ensure_first_admin() -> str | None:
@@ -58,10 +58,9 @@ def list_users(as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
-    click.echo(f"{'USER':<20} {'ROLE':<17} {'PROVINCES':<12} STATE")
-    for r in rows:
-        click.echo(f"{r['username']:<20} {r['role']:<17} {','.join(r['provinces']) or '-':<12} "
-                   f"{'active' if r['active'] else 'disabled'}")
+    echo_table([("username", "USER"), ("role", "ROLE"), ("provinces", "PROVINCES"), ("state", "STATE")],
+               [r | {"provinces": ",".join(r["provinces"]), "state": "active" if r["active"] else "disabled"}
+                for r in rows])
 
 
 @users.command("disable")
