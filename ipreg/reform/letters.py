@@ -39,12 +39,15 @@ def _day(value: str | None) -> str:
 
 
 def _place(gaz: Gazetteer, ref: dict | None, with_vintage: bool = True) -> str:
-    """'Huyện Lý Nhân, Tỉnh Hà Nam (đơn vị hành chính trước ngày 01/7/2025)' for a unit reference."""
+    """'Huyện Lý Nhân, Tỉnh Hà Nam (mã 353; đơn vị hành chính trước ngày 01/7/2025)' for a unit reference:
+    the code and the vintage tell apart units of one name (Tỉnh Tây Ninh is 72 before the reform, 80 after)."""
     if not ref:
         return ""
     unit = gaz.by_key.get((ref.get("vintage"), ref.get("code")))
     where = gaz.path(unit) if unit is not None else ref.get("name", "")
-    return f"{where} ({VINTAGE_VI[ref['vintage']]})" if with_vintage and ref.get("vintage") in VINTAGE_VI else where
+    if not with_vintage or ref.get("vintage") not in VINTAGE_VI:
+        return where
+    return f"{where} (mã {ref.get('code')}; {VINTAGE_VI[ref['vintage']]})"
 
 
 def words_of(gaz: Gazetteer, value: dict | None) -> str:
@@ -91,10 +94,26 @@ def _subject(reg: Registration, record: dict, changes: list[Change]) -> str:
 
 
 def _title(doc, reg: Registration, record: dict) -> None:
-    number = (f"số {outbound(record['reg_no'])}, cấp ngày {_day(record['granted_on'])}" if record["reg_no"]
-              else f"chưa cấp văn bằng (mã hồ sơ {record['internal_id']})")
-    product = f" cho sản phẩm {outbound(record['product'])}" if record.get("product") else ""
-    page.text(doc, f"1. Văn bằng bảo hộ: {KIND_VI[reg.kind]} «{outbound(record['name'])}»{product}; {number}.")
+    """The title the request is about: a granted title by its number, an application by its file."""
+    what = f"{KIND_VI[reg.kind]} «{outbound(record['name'])}»"
+    if record.get("product"):
+        what += f" cho sản phẩm {outbound(record['product'])}"
+    if record.get("status") == "pending":
+        page.text(doc, f"1. Đơn đăng ký: {what}; mã hồ sơ {record['internal_id']}.")
+    elif record["reg_no"]:
+        page.text(doc, f"1. Văn bằng bảo hộ: {what}; số {outbound(record['reg_no'])}, "
+                       f"cấp ngày {_day(record['granted_on'])}.")
+    else:
+        page.text(doc, f"1. Văn bằng bảo hộ: {what}; số {UNKNOWN} (mã hồ sơ {record['internal_id']}).")
+
+
+def _reason(change: Change, words: dict) -> str:
+    """Why the change: the flag's reason, but for an area one sentence (the table lists the units)."""
+    if change.role != "area":
+        return outbound(words.get("reason_vi") or "")
+    same = " Phạm vi khu vực địa lý không thay đổi." if (words.get("evidence") or {}).get("unchanged_perimeter") else ""
+    return ("Các đơn vị hành chính ghi trong khu vực địa lý đã được sắp xếp lại từ ngày 01/7/2025; khu vực địa lý "
+            f"được ghi lại theo tên các đơn vị hành chính mới.{same}")
 
 
 def _changes(doc, gaz: Gazetteer, changes: list[Change], words: dict[int, dict]) -> None:
@@ -105,8 +124,7 @@ def _changes(doc, gaz: Gazetteer, changes: list[Change], words: dict[int, dict])
     page.grid(doc, ["Nội dung", "Đang ghi nhận (trước quyết định)", "Đề nghị ghi nhận (sau quyết định)"],
               [[ROLE_VI[c.role], words_of(gaz, c.before), _after(gaz, c)] for c in changes], [3.0, 6.75, 6.75])
     for n, change in enumerate(changes, start=1):
-        reason = words[change.flag.id].get("reason_vi") or ""
-        page.text(doc, f"2.{n}. {ROLE_VI[change.role]}: {_decision(change)} Lý do: {outbound(reason)}")
+        page.text(doc, f"2.{n}. {ROLE_VI[change.role]}: {_decision(change)} Lý do: {_reason(change, words[change.flag.id])}")
 
 
 def _letter(doc, session: Session, gaz: Gazetteer, reg: Registration, flags: list[Flag]) -> None:

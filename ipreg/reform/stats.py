@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..core.errors import N_
 from ..models import Flag, Party, RecordProvince, Registration
+from ..registry.visibility import visible_ids
 from .rules import RULES
 
 TRANSFER_RULES = ("HOLDER_BODY_ABOLISHED", "MANAGER_BODY_ABOLISHED", "HOLDER_BODY_MERGED", "MANAGER_BODY_MERGED",
@@ -46,19 +47,20 @@ def statistics(session: Session, scope: list[str] | None = None, public_only: bo
         provinces = provinces.where(RecordProvince.registration_id.in_(
             select(Registration.id).where(Registration.status == "registered")))
     if scope is not None:
-        provinces = provinces.where(RecordProvince.province_code.in_(scope or ["--"]))
+        provinces = provinces.where(RecordProvince.registration_id.in_(visible_ids(scope)))
     provinces = provinces.subquery()
     scoped_ids = select(provinces.c.registration_id)
     total = session.scalar(select(func.count()).select_from(Registration)) if scope is None else \
         session.scalar(select(func.count(func.distinct(provinces.c.registration_id))))
     return {"records": total or 0,
-            "provinces": _per_province(session, provinces),
+            "provinces": _per_province(session, provinces, scope),
             "rules": _per_rule(session, scoped_ids if scope is not None else None),
             "monitoring": _monitoring(session, scoped_ids if scope is not None else None)}
 
 
-def _per_province(session: Session, provinces) -> list[dict]:
-    """Per new province: records, open flags by severity, and the closed ones by outcome (and in all)."""
+def _per_province(session: Session, provinces, scope: list[str] | None) -> list[dict]:
+    """Per new province: records, open flags by severity, and the closed ones by outcome (and in all). A
+    provincial user's records may lie in other provinces too: the table keeps the user's own."""
     records = dict(session.execute(select(provinces.c.province_code, func.count(func.distinct(
         provinces.c.registration_id))).group_by(provinces.c.province_code)).all())
     per_province = defaultdict(lambda: {"records": 0, "open_high": 0, "open_medium": 0, "open_low": 0,
@@ -75,7 +77,7 @@ def _per_province(session: Session, provinces) -> list[dict]:
         else:
             per_province[code][closed_as] += n
             per_province[code]["closed"] += n
-    return [{"province_code": c, **v} for c, v in sorted(per_province.items())]
+    return [{"province_code": c, **v} for c, v in sorted(per_province.items()) if scope is None or c in scope]
 
 
 def _per_rule(session: Session, scoped_ids) -> list[dict]:

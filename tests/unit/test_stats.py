@@ -71,7 +71,8 @@ def test_resolved_by_a_batch_or_a_run_stays_resolved_and_an_older_accept_counts_
                                .values(status="resolved", **values))
         db.session.commit()
         after, _ = _counts(db.session)
-        scoped, _ = _counts(db.session, scope=["37"])
+        scoped, scoped_provinces = _counts(db.session, scope=["37"])
     assert after["accepted"] == before["accepted"] + 1
     assert after["resolved"] == before["resolved"] + 2 and after["open"] == before["open"] - 3
     assert scoped["accepted"] == 1 and scoped["resolved"] == 0  # Ninh Bình holds 00017 only of the three
+    assert set(scoped_provinces) == {"37"} and scoped_provinces["37"]["accepted"] >= 1
