@@ -79,6 +79,11 @@ def build_config(instance_dir: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "WTF_CSRF_TIME_LIMIT": None,
+        # An optional base map for offices that can reach a tile server: a Leaflet URL template
+        # (https://…/{z}/{x}/{y}.png) and its attribution (plain text). None by default, so that the maps
+        # make no request outside the app and work offline.
+        "IPREG_TILE_URL": os.environ.get("IPREG_TILE_URL") or None,
+        "IPREG_TILE_ATTRIBUTION": os.environ.get("IPREG_TILE_ATTRIBUTION", ""),
         # Behind a reverse proxy: how many proxies' X-Forwarded-* headers to believe (client address in the
         # audit log, https scheme). Default: one when IPREG_TRUSTED_PROXIES is set, else none.
         "IPREG_PROXY_HOPS": int(os.environ.get("IPREG_PROXY_HOPS", 1 if os.environ.get("IPREG_TRUSTED_PROXIES") else 0)),

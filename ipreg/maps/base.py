@@ -8,6 +8,7 @@ the browser fetches the (cached, gzip) layers in parallel.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import folium
@@ -29,6 +30,7 @@ class OfflineMap(folium.Map):
             <div class="folium-map ipreg-map" id={{ this.get_name()|tojson }}></div>
         {% endmacro %}
         {% macro script(this, kwargs) %}
+            ipregMaps.frame();
             var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }},
                 {center: {{ this.location|tojson }}, crs: L.CRS.{{ this.crs }}, ...{{ this.options|tojavascript }}});
         {% endmacro %}
@@ -61,6 +63,25 @@ class LayerSpec:
     data: str | None = None  # URL of {"values": {code: {...}}} joined to features by code
     choropleth: dict | None = None  # {"field", "breaks", "colors"} over ``data``
     popup: str | None = None  # URL with "{code}" answering {"html": ...} on click
+    labels: bool = False  # each feature's name as a label, shown where the feature is large enough on screen
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """A tile layer under the boundaries (``IPREG_TILE_URL``), for offices that can reach a tile server."""
+
+    url: str
+    attribution: str = ""  # plain text: escaped by ``maps.js`` like every other text it shows
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What every map of a page shares: the app's static URL, the words, the base map and what the viewer sees."""
+
+    static_url: str
+    tr: Callable[[str], str]  # translates an English msgid
+    basemap: Basemap | None = None
+    with_flags: bool = True  # the anonymous public sees records, not the officers' flags
 
 
 class RemoteLayer(MacroElement):
@@ -95,6 +116,35 @@ class Legend(MacroElement):
         self.title, self.items, self.attribution = title, [[label, style] for label, style in items], attribution
 
 
+class Layers(folium.LayerControl):
+    """folium's layer control, folded into a button on narrow screens (a phone's map is too small for it)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            L.control.layers(
+                { {%- for key, val in this.base_layers.items() %}{{ key|tojson }}: {{ val }},{% endfor %} },
+                { {%- for key, val in this.overlays.items() %}{{ key|tojson }}: {{ val }},{% endfor %} },
+                {...{{ this.options|tojavascript }}, collapsed: window.matchMedia("(max-width: 700px)").matches}
+            ).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
+class Tiles(MacroElement):
+    """The optional base map, added by ``maps.js`` under every layer."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            ipregMaps.tiles({{ this._parent.get_name() }}, {{ this.url|tojson }}, {{ this.attribution|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, basemap: Basemap):
+        super().__init__()
+        self._name = "Tiles"
+        self.url, self.attribution = basemap.url, basemap.attribution
+
+
 class Ready(MacroElement):
     """Marks the page when every layer is drawn (``data-map-ready``), for people waiting and for tests."""
 
@@ -110,18 +160,20 @@ def html(text) -> str:
     return str(escape(text))
 
 
-def build_map(static_url: str, bounds, layers: list[LayerSpec], legend_title: str,
+def build_map(frame: Frame, bounds, layers: list[LayerSpec], legend_title: str,
               legend: list[tuple[str, dict]], attribution: str) -> OfflineMap:
     """A map of ``layers`` (drawn in this order, first at the bottom) fitted to ``bounds``.
 
     Leaflet inserts layer names and tooltips as HTML, so the titles and captions are escaped here.
     """
-    m = OfflineMap(static_url)
+    m = OfflineMap(frame.static_url)
+    if frame.basemap is not None and frame.basemap.url:
+        Tiles(frame.basemap).add_to(m)
     for spec in layers:
         group = folium.FeatureGroup(name=html(spec.title), show=spec.show).add_to(m)
         drawing = {k: v for k, v in asdict(spec).items() if k not in ("title", "show")}  # the group has those
         RemoteLayer({**drawing, "caption": html(spec.caption)}).add_to(group)
-    folium.LayerControl(collapsed=False).add_to(m)
+    Layers(collapsed=False).add_to(m)
     m.fit_bounds(bounds)
     Legend(legend_title, legend, attribution).add_to(m)
     Ready().add_to(m)

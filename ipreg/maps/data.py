@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import shapely
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..gazetteer.snapshot import Gazetteer, Unit
 from ..models import AreaEntry, Flag, RecordProvince, Registration
@@ -85,4 +85,27 @@ def flags_by_commune(session: Session, gaz: Gazetteer, province: Unit, communes:
                 counts[unit.code]["records"] += 1
                 if not public_only:  # flags are the officers' work, not public
                     counts[unit.code]["open_flags"] += open_flags.get(reg.id, 0)
+    return dict(counts)
+
+
+def counts_by_province(session: Session, vintage: str, scope: list[str] | None,
+                       public_only: bool = False) -> dict[str, dict]:
+    """Per province of ``vintage``: the records (visible to the user) that touch it and their open flags.
+
+    A record touching two provinces counts in both, as it needs work in both; the caller keeps the
+    provinces the user may see (a record of theirs may also touch a neighbour outside their scope).
+    """
+    touched = aliased(RecordProvince)  # apart from the table the scope clause's EXISTS reads
+    touching = (select(touched.province_code, touched.registration_id)
+                .join(Registration, Registration.id == touched.registration_id)
+                .where(touched.vintage == vintage, *visible_clause(scope, public_only)).subquery())
+    counts: dict[str, dict] = defaultdict(lambda: {"records": 0} if public_only else {"records": 0, "open_flags": 0})
+    for code, n in session.execute(select(touching.c.province_code, func.count(func.distinct(
+            touching.c.registration_id))).group_by(touching.c.province_code)):
+        counts[code]["records"] = n
+    if not public_only:  # flags are the officers' work, not public
+        for code, n in session.execute(select(touching.c.province_code, func.count(Flag.id))
+                                       .join(Flag, Flag.registration_id == touching.c.registration_id)
+                                       .where(Flag.status == "open").group_by(touching.c.province_code)):
+            counts[code]["open_flags"] = n
     return dict(counts)

@@ -19,7 +19,7 @@ from ..core.errors import N_
 from ..gazetteer.snapshot import Gazetteer, Unit
 from ..registry.area_geometry import draw_area
 from ..registry.areas import AreaSummary
-from .base import VIETNAM, LayerSpec, build_map
+from .base import VIETNAM, Frame, LayerSpec, build_map
 from .webgeo import WebGeo, feature_collection
 
 LEVEL_OF = {"new_communes": "detail", "old_districts": "detail", "old_provinces": "province",
@@ -32,9 +32,11 @@ COVERAGE_STYLES = {
     "neighbour": {"color": "#78909c", "fillColor": "#eceff1", "fillOpacity": 0.35, "weight": 1},
 }
 SPLIT = {"color": "#6a1b9a", "weight": 3, "dashArray": "6 4"}
+# Former boundaries thin and grey, so that they never read as the colour of what lies under them.
 OUTLINES = {
-    "old_districts": {"color": "#795548", "weight": 1.5, "dashArray": "4 3", "fill": False},
-    "old_provinces": {"color": "#c62828", "weight": 2.5, "dashArray": "8 4", "fill": False},
+    "old_districts": {"color": "#78909c", "weight": 0.8, "opacity": 0.8, "dashArray": "3 3", "fill": False},
+    "old_provinces": {"color": "#546e7a", "weight": 1.4, "opacity": 0.85, "dashArray": "6 4", "fill": False},
+    "faint": {"color": "#607d8b", "weight": 1, "opacity": 0.7, "dashArray": "4 3", "fill": False},
     "new_provinces": {"color": "#212121", "weight": 3, "fill": False},
     "area": {"color": "#004d40", "weight": 4, "fill": False},
     "polygon": {"color": "#1565c0", "weight": 3, "dashArray": "2 6", "fill": False},
@@ -161,8 +163,9 @@ class RecordArea:
         return [[south, west], [north, east]]
 
 
-def record_map(static_url: str, area: RecordArea, url_for_layer, tr):
+def record_map(frame: Frame, area: RecordArea, url_for_layer):
     """The folium map of a record: toggleable layers, a legend, fitted to the area."""
+    tr = frame.tr
     layers = []
     for name in LAYERS:
         if name == "polygon" and area.polygon is None:
@@ -170,14 +173,14 @@ def record_map(static_url: str, area: RecordArea, url_for_layer, tr):
         spec = LayerSpec(tr(TITLES[name]), url_for_layer(name), OUTLINES.get(name, STYLE),
                          show=name != "old_provinces")
         if name == "new_communes":
-            spec.styles, spec.split = COVERAGE_STYLES, SPLIT
+            spec.styles, spec.split, spec.labels = COVERAGE_STYLES, SPLIT, True
         layers.append(spec)
     legend = [(tr(N_("New commune covered whole")), COVERAGE_STYLES["whole"]),
               (tr(N_("New commune covered in part")), COVERAGE_STYLES["part"]),
               (tr(N_("Holds part of a divided old commune")), SPLIT),
               (tr(N_("Neighbour, not in the area")), COVERAGE_STYLES["neighbour"]),
               *[(tr(TITLES[name]), OUTLINES[name]) for name in LAYERS[1:] if name != "polygon" or area.polygon]]
-    return build_map(static_url, area.bounds(), layers, tr(N_("Legend")), legend, attribution(tr))
+    return build_map(frame, area.bounds(), layers, tr(N_("Legend")), legend, attribution(tr))
 
 
 def attribution(tr) -> str:

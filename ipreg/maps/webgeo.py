@@ -34,7 +34,7 @@ from ..snapshots import VersionedCache
 from ..spatial import coverage
 from ..spatial.store import GeometryStore, get_store
 
-PIPELINE_VERSION = 1  # bump when the cleaning or serialisation changes: old caches are then ignored
+PIPELINE_VERSION = 2  # bump when the cleaning or serialisation changes: old caches are then ignored
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,25 @@ def unit_properties(unit: Unit) -> dict:
             "tip": f"<strong>{html.escape(unit.name)}</strong> ({html.escape(unit.code)})"}
 
 
+def label_places(geoms: np.ndarray) -> list[dict]:
+    """Per unit, a point inside its largest part ([lat, lon]) and that part's box ([south, west, north, east]).
+
+    The map writes a name where it fits: a province's islands (Hoàng Sa with Đà Nẵng, Trường Sa with
+    Khánh Hòa) would make its whole box wide enough at any zoom, and a polygon's centre may lie outside it
+    (a bay, a crescent); the browser should not work this out for hundreds of units.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    parts, index = shapely.get_parts(geoms, return_index=True)
+    largest = geoms.copy()
+    order = np.lexsort((-shapely.area(parts), index))  # by unit, its largest part first
+    first = order[np.r_[True, index[order][1:] != index[order][:-1]]] if len(order) else order
+    largest[index[first]] = parts[first]
+    points = shapely.get_coordinates(shapely.point_on_surface(largest)).round(5).tolist()
+    boxes = shapely.bounds(largest).round(4).tolist()
+    return [{"label": [lat, lon], "label_box": [south, west, north, east]}
+            for (lon, lat), (west, south, east, north) in zip(points, boxes)]
+
+
 def units_in(gaz: Gazetteer, layer: str, province: Unit) -> list[int]:
     """Units of ``layer`` sharing territory with a province of either vintage, by the crosswalk (no slivers)."""
     spec = LAYERS[layer]
@@ -254,11 +273,15 @@ class WebGeo:
                 shutil.rmtree(stale, ignore_errors=True)
 
     def collection(self, layer: str, level: str, ids, extra: dict[int, dict] | None = None) -> bytes:
-        """GeoJSON of some units of a layer, with their properties and any ``extra`` ones per unit id."""
+        """GeoJSON of some units of a layer, with their properties and any ``extra`` ones per unit id.
+
+        ``label`` and ``label_box`` say where the map may write the unit's name (``label_places``).
+        """
         data = self.layer(layer, level)
         positions = [data.position[i] for i in ids if i in data.position]
         units = [self.gaz.units[int(data.ids[p])] for p in positions]
-        props = [{**unit_properties(u), **(extra or {}).get(u.id, {})} for u in units]
+        places = label_places(data.geoms[positions])
+        props = [{**unit_properties(u), **place, **(extra or {}).get(u.id, {})} for u, place in zip(units, places)]
         return feature_collection([u.code for u in units], data.geoms[positions], props)
 
     def layer_gzip(self, layer: str, level: str, within: Unit | None = None) -> bytes:

@@ -16,13 +16,12 @@ from flask_babel import gettext
 from ..extensions import db
 from ..gazetteer.describe import describe_unit
 from ..gazetteer.snapshot import Unit, get_gazetteer
-from ..maps.base import render_parts
-from ..maps.data import flags_by_commune, touching_records
+from ..maps.base import Basemap, Frame, render_parts
+from ..maps.data import counts_by_province, flags_by_commune, touching_records
 from ..maps.record import LAYERS as RECORD_LAYERS
 from ..maps.record import TITLES, RecordArea, record_map
-from ..maps.rendering import count_values, overview_map, province_map
+from ..maps.rendering import count_values, national_map, province_map
 from ..maps.webgeo import LAYERS, LEVELS, get_webgeo, gzip_bytes, units_in
-from ..reform.stats import statistics
 from ..registry.areas import summarise
 from ..registry.records import entries_of, find_by_internal_id
 from ..registry.visibility import check_unit_visible, check_visible, unit_visible
@@ -37,8 +36,16 @@ def _webgeo():
     return get_webgeo(db.session, current_app.config["IPREG_CACHE_DIR"])
 
 
-def _static_url() -> str:
-    return url_for("static", filename="").rstrip("/")
+def _frame() -> Frame:
+    """The app's static URL, the words, the optional base map (``IPREG_TILE_URL``) and whether flags show."""
+    tiles = current_app.config.get("IPREG_TILE_URL")
+    basemap = Basemap(tiles, current_app.config.get("IPREG_TILE_ATTRIBUTION") or "") if tiles else None
+    return Frame(url_for("static", filename="").rstrip("/"), gettext, basemap, with_flags=can("read_flags"))
+
+
+def _vintage() -> str:
+    """The vintage a national map shows: the 34 new provinces unless the 63 old ones are asked for."""
+    return "old" if request.args.get("vintage") == "old" else "new"
 
 
 def _geojson(body: bytes, filename: str, compressed: bool = False, etag: str | None = None) -> Response:
@@ -106,19 +113,20 @@ def _downloads(urls: dict[str, str], titles: dict[str, str]) -> list[tuple[str, 
 @bp.get("/")
 @requires("read")
 def overview():
-    key = _webgeo().key
+    """The national map of one vintage (``?vintage=old`` for the 63 former provinces)."""
+    vintage, key = _vintage(), _webgeo().key
 
     def layer_url(name):
         return _layer_url(key, name, "national")
 
-    m = overview_map(_static_url(), layer_url, url_for("maps.overview_data"), gettext)
+    m = national_map(_frame(), vintage, layer_url, url_for("maps.overview_data", vintage=vintage))
     urls = {name: layer_url(name) for name in ("new_provinces", "old_provinces")}
     gaz = get_gazetteer(db.session)
     scope = current_scope()
     provinces = {v: [u for u in sorted(gaz.units.values(), key=lambda u: u.code)
                      if u.vintage == v and u.level == "province"
                      and unit_visible(gaz, u, scope)] for v in ("new", "old")}
-    return render_template("maps/overview.html", parts=render_parts(m), provinces=provinces,
+    return render_template("maps/overview.html", parts=render_parts(m), provinces=provinces, vintage=vintage,
                            downloads=_downloads(urls, {"new_provinces": gettext("New provinces"),
                                                        "old_provinces": gettext("Old provinces")}))
 
@@ -126,17 +134,17 @@ def overview():
 @bp.get("/overview.json")
 @requires("read")
 def overview_data():
-    """Records and open flags per new province (within the user's provinces)."""
-    scope = current_scope()
-    with_flags = can("read_flags")  # the anonymous public: registered records only, no flags
-    counts = {row["province_code"]: {"records": row["records"], "open_flags": row["open_high"] + row["open_medium"]
-                                     + row["open_low"]} if with_flags else {"records": row["records"]}
-              for row in statistics(db.session, scope, public_only=current() is None)["provinces"]}
+    """Records and open flags per province of a vintage, within the user's provinces, with their tooltips."""
+    vintage, scope = _vintage(), current_scope()
+    gaz = get_gazetteer(db.session)
+    names = {u.code: u.name for u in gaz.units.values()
+             if u.vintage == vintage and u.level == "province" and unit_visible(gaz, u, scope)}
+    counts = counts_by_province(db.session, vintage, scope, public_only=current() is None)
 
-    def href(code: str) -> str | None:
-        return url_for("maps.province", vintage="new", code=code) if scope is None or code in scope else None
+    def href(code: str) -> str:
+        return url_for("maps.province", vintage=vintage, code=code)
 
-    return count_values(counts, gettext, href=href)
+    return count_values(counts, dict(sorted(names.items())), gettext, with_flags=can("read_flags"), href=href)
 
 
 @bp.get("/provinces/")
@@ -159,8 +167,8 @@ def province(vintage: str, code: str):
         west, south, east, north = shapely.bounds(store_geom).tolist()
         bounds = [[south, west], [north, east]]
     urls = {name: _layer_url(webgeo.key, name, "province", unit) for name in PROVINCE_LAYERS}
-    m = province_map(_static_url(), unit, bounds, urls.get, url_for("maps.province_flags", vintage=vintage, code=code),
-                     url_for("maps.unit", vintage="new", code="CODE").replace("CODE", "{code}"), gettext)
+    m = province_map(_frame(), unit, bounds, urls.get, url_for("maps.province_flags", vintage=vintage, code=code),
+                     url_for("maps.unit", vintage="new", code="CODE").replace("CODE", "{code}"))
     titles = {"new_communes": gettext("New communes"), "old_districts": gettext("Old districts"),
               "old_provinces": gettext("Old provinces"), "new_provinces": gettext("New provinces")}
     return render_template("maps/province.html", parts=render_parts(m), unit=unit,
@@ -170,12 +178,13 @@ def province(vintage: str, code: str):
 @bp.get("/provinces/<vintage>/<code>/flags.json")
 @requires("read")
 def province_flags(vintage: str, code: str):
-    """Records and open flags per new commune of the province (within the user's provinces)."""
-    unit = _province(vintage, code)
+    """Records and open flags per new commune of the province (within the user's provinces), with tooltips."""
+    unit, scope = _province(vintage, code), current_scope()
     gaz = get_gazetteer(db.session)
-    counts = flags_by_commune(db.session, gaz, unit, units_in(gaz, "new_communes", unit), current_scope(),
-                              public_only=current() is None)
-    return count_values(counts, gettext)
+    communes = [gaz.units[i] for i in units_in(gaz, "new_communes", unit)]
+    names = {c.code: c.name for c in communes if unit_visible(gaz, c, scope)}
+    counts = flags_by_commune(db.session, gaz, unit, [c.id for c in communes], scope, public_only=current() is None)
+    return count_values(counts, names, gettext, with_flags=can("read_flags"))
 
 
 @bp.get("/units/<vintage>/<code>.json")
@@ -213,7 +222,7 @@ def record(internal_id: str):
     def layer_url(name):
         return url_for("maps.record_layer", internal_id=internal_id, layer=name, v=reg.version)
 
-    m = record_map(_static_url(), area, layer_url, gettext)
+    m = record_map(_frame(), area, layer_url)
     names = [n for n in RECORD_LAYERS if n != "polygon" or area.polygon is not None]
     downloads = _downloads({n: layer_url(n) for n in names}, {n: gettext(TITLES[n]) for n in names})
     return render_template("maps/record.html", parts=render_parts(m), reg=reg, area=area, downloads=downloads)

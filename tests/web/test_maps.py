@@ -59,7 +59,8 @@ def geojson(response) -> dict:
 
 def test_pages_render_with_vendored_leaflet_and_a_nonce(map_officer, mapped):
     record = internal_id(mapped, "00055")
-    for url in ("/maps/", "/maps/provinces/new/22", "/maps/provinces/old/33", f"/maps/records/{record}"):
+    for url in ("/maps/", "/maps/?vintage=old", "/maps/provinces/new/22", "/maps/provinces/old/33",
+                f"/maps/records/{record}"):
         response = map_officer.get(url)
         assert response.status_code == 200, url
         page = response.get_data(as_text=True)
@@ -163,7 +164,8 @@ def test_province_popup_lists_records_and_escapes_names(map_officer, mapped):
     assert "&lt;img src=x onerror=alert(1)&gt;" in data["html"] and "<img" not in data["html"]
     assert data["predecessors"] and commune.name in data["html"]
     flags = map_officer.get("/maps/provinces/new/22/flags.json").get_json()["values"]
-    assert flags[commune.code]["records"] >= 1 and "<strong>" not in flags[commune.code]["tip"]
+    tip = flags[commune.code]["tip"]
+    assert flags[commune.code]["records"] >= 1 and f"<strong>{commune.name}</strong> ({commune.code})" in tip
     page = map_officer.get(f"/maps/records/{record}").get_data(as_text=True)
     assert XSS not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
@@ -329,3 +331,91 @@ def test_a_record_drawn_only_as_a_polygon_touches_the_communes_it_covers(map_off
     assert counts["00004"]["records"] >= 1  # Phường Ba Đình, Hà Nội
     neighbour = map_officer.get("/maps/units/new/00008.json").get_json()
     assert internal not in [r["internal_id"] for r in neighbour["records"]]
+
+
+def test_national_maps_of_both_vintages_have_their_own_words_and_layers(map_officer, mapped):
+    """New: the 34 provinces filled, the 63 faint over them; old: the other way round, each with its title."""
+    from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
+
+    pages = {v: map_officer.get(f"/maps/?lang=en&vintage={v}").get_data(as_text=True) for v in ("new", "old")}
+    assert "<h1>The 34 provinces from 1 July 2025</h1>" in pages["new"]
+    assert "<h1>The 63 provinces before 1 July 2025</h1>" in pages["old"]
+    about = {v: re.search(r'<p class="lead map-about">(.*?)</p>', page, re.DOTALL).group(1) for v, page in pages.items()}
+    assert "The 34 provinces and cities from 1 July 2025" in about["new"] and about["new"] != about["old"]
+    assert "The 63 former provinces and cities as they were until 30 June 2025" in about["old"]
+    for vintage, filled in (("new", "new_provinces"), ("old", "old_provinces")):
+        layers = [re.search(r"layer=(\w+)", u).group(1) for u in layer_urls(pages[vintage])]
+        assert layers[0] == filled and len(layers) == 2, layers  # the choropleth first, the overlay faint above
+        assert f"/maps/overview.json?vintage={vintage}" in pages[vintage]
+    with mapped.app_context():
+        gaz = get_gazetteer(db.session)
+        names = {v: {u.code: u.name for u in gaz.units.values() if u.vintage == v and u.level == "province"}
+                 for v in ("new", "old")}
+    old = map_officer.get("/maps/overview.json?vintage=old").get_json()["values"]
+    new = map_officer.get("/maps/overview.json").get_json()["values"]
+    assert set(old) == set(names["old"]) and len(old) == 63 and set(new) == set(names["new"]) and len(new) == 34
+    assert old["33"]["records"] >= 1 and old["33"]["href"] == "/maps/provinces/old/33"  # Hưng Yên before the reform
+    for values, vintage in ((old, "old"), (new, "new")):
+        for code, value in values.items():  # every province by name with its code, its records and open flags
+            assert value["tip"].startswith(f"<strong>{names[vintage][code]}</strong> ({code})"), value["tip"]
+            assert "open_flags" in value and str(value["records"]) in value["tip"]
+    assert sum(v["open_flags"] for v in new.values()) > 0 and sum(v["open_flags"] for v in old.values()) > 0
+
+
+def test_old_national_map_keeps_a_provincial_user_to_their_provinces(mapped):
+    """Staff of new Hưng Yên (33) see the old provinces that became part of it, counted; the others unnamed."""
+    client = client_as(mapped, "staff.hy", "provincial_staff", ["33"])
+    values = client.get("/maps/overview.json?vintage=old").get_json()["values"]
+    assert "33" in values and "22" not in values and values["33"]["href"] == "/maps/provinces/old/33"
+    assert set(values) <= {"33", "34"}  # former Hưng Yên and Thái Bình
+    assert "old-33" in client.get("/maps/?vintage=old").get_data(as_text=True)
+
+
+def test_province_counts_name_every_commune(map_officer, mapped):
+    """Every commune of the province gets a tooltip with its name and code, zero where nothing counts."""
+    from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
+
+    with mapped.app_context():
+        gaz = get_gazetteer(db.session)
+        communes = {gaz.units[i].code: gaz.units[i].name for i in gaz.new_communes(gaz.get("33", "new"))}
+    values = map_officer.get("/maps/provinces/new/33/flags.json").get_json()["values"]
+    assert set(values) == set(communes)
+    assert any(v["records"] == 0 and "0" in v["tip"] for v in values.values())
+    assert all(v["tip"].startswith(f"<strong>{communes[c]}</strong> ({c})") for c, v in values.items())
+
+
+def test_layers_carry_where_to_write_names(map_officer, mapped):
+    page = map_officer.get("/maps/provinces/new/33").get_data(as_text=True)
+    assert '"labels": true' in page
+    communes_url = next(u for u in layer_urls(page) if "layer=new_communes" in u)
+    for feature in geojson(map_officer.get(communes_url))["features"][:50]:
+        import shapely
+        from shapely.geometry import shape
+
+        south, west, north, east = feature["properties"]["label_box"]
+        lat, lon = feature["properties"]["label"]
+        assert south <= lat <= north and west <= lon <= east
+        assert shape(feature["geometry"]).buffer(1e-4).contains(shapely.Point(lon, lat))
+
+
+def tiles_call(page: str):
+    found = re.search(r"ipregMaps\.tiles\([^,]+, (\"[^\"]*\"), (\"[^\"]*\")\)", page)
+    return found and (json.loads(found.group(1)), json.loads(found.group(2)))
+
+
+def test_a_base_map_only_when_configured(map_officer, mapped):
+    """No IPREG_TILE_URL: no tile layer, no external host; set: its URL and attribution on every map."""
+    record = internal_id(mapped, "00055")
+    urls = ("/maps/", "/maps/?vintage=old", "/maps/provinces/new/33", f"/maps/records/{record}")
+    assert mapped.config["IPREG_TILE_URL"] is None
+    for url in urls:
+        page = map_officer.get(url).get_data(as_text=True)
+        assert tiles_call(page) is None and not re.findall(r"https?://", page), url
+    mapped.config["IPREG_TILE_URL"] = "https://tiles.example.org/{z}/{x}/{y}.png"
+    mapped.config["IPREG_TILE_ATTRIBUTION"] = "© Example <b>contributors</b>"
+    for url in urls:
+        page = map_officer.get(url).get_data(as_text=True)
+        assert tiles_call(page) == ("https://tiles.example.org/{z}/{x}/{y}.png", "© Example <b>contributors</b>"), url
+        assert "<b>contributors" not in page  # inside the script as JSON; maps.js sets it as text
