@@ -154,3 +154,43 @@ def test_a_selection_is_one_file_with_a_letter_per_record_and_page_breaks(flagge
     assert len(headers) == 3 and len(breaks) == 2
     subjects = [t.rows[0].cells[0].paragraphs[3].text for t in headers]
     assert [s.split("«")[1].rstrip("»") for s in subjects] == ["Đại Hoàng", "Tú Lệ", "Mù Cang Chải"]
+
+
+def test_a_later_change_does_not_rewrite_the_letter_of_an_earlier_decision(flagged):
+    """The letter of an accepted flag reads the history at its decision: a later recordal (the manager moved
+    on to the department) changes neither its "before" nor its "after"."""
+    from ipreg.extensions import db
+    from ipreg.gazetteer.snapshot import get_gazetteer
+    from ipreg.models import Party
+    from ipreg.registry.parties import PartyBook
+    from ipreg.registry.recordals import change_party
+
+    with flagged.app_context():
+        reg, flags = _record(db.session, "00017")
+        flag = next(f for f in flags if f.rule == "MANAGER_BODY_ABOLISHED")
+        _accept(db.session, flag)
+        gaz = get_gazetteer(db.session)
+        dost = db.session.get(Party, PartyBook(db.session).id_for(
+            "Sở Khoa học và Công nghệ tỉnh Ninh Bình", "dost", gaz.get("37", "new").id))
+        reg, _ = _record(db.session, "00017")
+        change_party(db.session, gaz, reg, "manager", dost, date(2025, 9, 1), source="edit", actor="officer",
+                     decision_no="77/QĐ-UBND")
+        db.session.commit()
+        reg, flags = _record(db.session, "00017")
+        rows = _change_rows(_letter(db.session, [(reg, [f for f in flags if f.id == flag.id])]))
+    registered, requested = rows["Tổ chức quản lý"]
+    assert registered.startswith(DISTRICT) and requested.startswith(PROVINCE)
+
+
+def test_dismissed_flags_ask_for_no_change(flagged):
+    from ipreg.extensions import db
+    from ipreg.reform.review import dismiss_flag
+
+    with flagged.app_context():
+        reg, flags = _record(db.session, "00017")
+        for flag in flags:
+            dismiss_flag(db.session, flag, "kept as registered", "officer")
+        db.session.commit()
+        doc = _letter(db.session, [(reg, flags)])
+    assert "(không có thay đổi nào được đề nghị)" in [p.text for p in doc.paragraphs]
+    assert not [t for t in doc.tables if t.rows[0].cells[0].text == "Nội dung"]
