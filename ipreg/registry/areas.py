@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from ..core.text import vi_sort_key
 from ..gazetteer.snapshot import Covered, Gazetteer, Projection, Unit
 
 UNCHANGED_VI = ("Phạm vi khu vực địa lý không thay đổi; chỉ các đơn vị hành chính được gọi theo tên từ "
@@ -107,7 +108,7 @@ def reexpress(gaz: Gazetteer, projection: Projection, atoms: frozenset[int]) -> 
     parts = []
     for code in sorted(by_province):
         province = gaz.by_key[("new", code)]
-        items = sorted(by_province[code], key=lambda c: (c.coverage != "whole", c.unit.name))
+        items = sorted(by_province[code], key=lambda c: (c.coverage != "whole", vi_sort_key(c.unit.short_name)))
         all_whole = all(c.coverage == "whole" for c in items)
         if all_whole and len(items) == len(gaz.children.get(province.id, ())):
             parts.append(f"{province.name} (toàn bộ)")
