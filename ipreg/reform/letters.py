@@ -122,7 +122,7 @@ def _changes(doc, gaz: Gazetteer, changes: list[Change], words: dict[int, dict])
         page.text(doc, "(không có thay đổi nào được đề nghị)")
         return
     page.grid(doc, ["Nội dung", "Đang ghi nhận (trước quyết định)", "Đề nghị ghi nhận (sau quyết định)"],
-              [[ROLE_VI[c.role], words_of(gaz, c.before), _after(gaz, c)] for c in changes], [3.0, 6.75, 6.75])
+              [[ROLE_VI[c.role], words_of(gaz, c.before), _after(gaz, c)] for c in changes], [3.2, 6.6, 6.7])
     for n, change in enumerate(changes, start=1):
         page.text(doc, f"2.{n}. {ROLE_VI[change.role]}: {_decision(change)} Lý do: {_reason(change, words[change.flag.id])}")
 

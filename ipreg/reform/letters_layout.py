@@ -20,7 +20,7 @@ TEXT_PT = 14
 PAGE = {"width": Cm(21), "height": Cm(29.7), "top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-PLACE_AND_DATE = "……………, ngày …… tháng …… năm 20……"
+PLACE_AND_DATE = "………, ngày …… tháng …… năm 20……"
 NUMBER = "Số: ……/……"
 BLANK_BODY = "TÊN CƠ QUAN, TỔ CHỨC"
 
@@ -56,23 +56,30 @@ def line(container, text: str = "", *, bold=False, italic=False, underline=False
     return paragraph
 
 
+def _widths(table, widths_cm: list[float]) -> None:
+    """Fixed column widths, on the grid and on every cell: Word reads the cells, LibreOffice the grid."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+
 def _two_columns(doc, left_cm: float, right_cm: float):
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for cell, width in zip(table.rows[0].cells, (Cm(left_cm), Cm(right_cm))):
-        cell.width = width
+    _widths(table, [left_cm, right_cm])
     return table.rows[0].cells
 
 
 def header(doc, body_name: str, subject: str) -> None:
     """Issuing body, number and subject | national name, motto, place and date."""
-    left, right = _two_columns(doc, 6.8, 9.7)
+    left, right = _two_columns(doc, 6.0, 10.5)
     line(left, body_name.upper(), bold=True, size=13)
     line(left, "———", size=10)
     line(left, NUMBER, size=13)
     line(left, subject, size=12)
-    line(right, NATION, bold=True, size=13)
+    line(right, NATION, bold=True, size=12)
     line(right, MOTTO, bold=True, underline=True, size=14)
     line(right, "", size=8)
     line(right, PLACE_AND_DATE, italic=True, size=14)
@@ -96,21 +103,23 @@ def grid(doc, heading: list[str], rows: list[list[str]], widths_cm: list[float])
     """A bordered table (the default template's "Table Grid"), heading in bold."""
     table = doc.add_table(rows=1, cols=len(heading))
     table.style = doc.styles["Table Grid"]
-    table.autofit = False
     for row_cells in ([heading] + rows):
         cells = table.rows[0].cells if row_cells is heading else table.add_row().cells
-        for cell, value, width in zip(cells, row_cells, widths_cm):
-            cell.width = Cm(width)
+        for cell, value in zip(cells, row_cells):
             line(cell, value, bold=row_cells is heading, size=13, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _widths(table, widths_cm)
     return table
 
 
 def closing(doc, copies: list[str], signer: str) -> None:
     """"Nơi nhận:" and its list on the left; who signs, and how, on the right."""
     line(doc, "", size=8)
-    left, right = _two_columns(doc, 7.5, 9.0)
+    left, right = _two_columns(doc, 6.5, 10.0)
     line(left, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
     for item in copies:
         line(left, item, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     line(right, signer.upper(), bold=True)
     line(right, "(Ký, ghi rõ họ tên, chức vụ và đóng dấu)", italic=True)
+    for _ in range(3):  # room for the signature and the seal
+        line(right, "")
+    line(right, "……………………………", bold=True)
