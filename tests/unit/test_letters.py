@@ -149,6 +149,8 @@ def test_a_selection_is_one_file_with_a_letter_per_record_and_page_breaks(flagge
     with flagged.app_context():
         items = [_record(db.session, n) for n in ("00017", "00100", "00101")]
         doc = _letter(db.session, items)
+        OUT.mkdir(parents=True, exist_ok=True)
+        doc.save(OUT / "selection-3-records.docx")
     headers = [t for t in doc.tables if t.rows[0].cells[-1].paragraphs[0].text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
     breaks = doc.element.body.xpath('.//w:br[@w:type="page"]')
     assert len(headers) == 3 and len(breaks) == 2
