@@ -17,7 +17,7 @@ from .search import RecordQuery, result_columns, result_rows, search_records
 TERM_COLUMNS = ["nice_classes", "filing_date", "expiry_date", "decision_no"]
 MORE_COLUMNS = ["holder_kind", "manager_kind", *TERM_COLUMNS, "internal_id", "area_reexpressed", "area_geometry"]
 MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text type itself
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "geojson": "application/geo+json",
     "gpkg": "application/geopackage+sqlite3",
