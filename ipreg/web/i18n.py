@@ -76,6 +76,12 @@ def province_label(code: str | None, vintage: str = "new") -> str:
     return f"{unit.short_name} ({code})"
 
 
+def provinces_label(codes, vintage: str = "new") -> str:
+    """Several provinces by name ("Lào Cai (15); Tây Ninh (80, mới)") from a list or a comma-joined string."""
+    items = codes.split(",") if isinstance(codes, str) else list(codes or ())
+    return "; ".join(province_label(code.strip(), vintage) for code in items if code.strip())
+
+
 def select_locale() -> str:
     lang = request.args.get("lang")
     if lang in LANGUAGES:
@@ -124,4 +130,5 @@ def init_i18n(app: Flask) -> None:
         source_label=lambda v: label("source", v),
         rule_label=lambda v: label("rule", v),
         province_label=province_label,
+        provinces_label=provinces_label,
     )
