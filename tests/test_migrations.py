@@ -97,3 +97,42 @@ def test_geometry_columns_indexes_and_qgis_layer_views(app):
         assert any(i.startswith("registration.") and "(area_polygon)" in i for i in gist)
         kinds = set(db.session.scalars(sa.text("SELECT DISTINCT ST_GeometryType(geom) FROM layer_new_provinces")))
         assert kinds <= {"ST_Polygon", "ST_MultiPolygon"} and kinds
+
+
+def test_migration_0007_calls_an_officers_accept_accepted(app):
+    """Before 0007 an accepted party flag was stored "resolved"; a run's or a batch's resolution stays resolved."""
+    import sqlalchemy as sa
+    from flask import current_app
+    from flask_migrate import downgrade, upgrade
+
+    from ipreg.extensions import db
+
+    with app.app_context():
+        directory = current_app.extensions["migrate"].directory
+        downgrade(directory=directory, revision="0006")
+        db.session.execute(sa.text(
+            "INSERT INTO registration (kind, reg_no, internal_id, name, status, search_text, created_at, updated_at, "
+            "version) VALUES ('GI', '1', 'IPR-900001', 'x', 'registered', 'x', CURRENT_TIMESTAMP, "
+            "CURRENT_TIMESTAMP, 1)"))
+        reg_id = db.session.scalar(sa.text("SELECT id FROM registration WHERE internal_id = 'IPR-900001'"))
+        for rule, reason, decision in (
+                ("MANAGER_BODY_ABOLISHED", None, '{"decision_no": "12/QĐ-UBND"}'),  # an officer's accept
+                ("HOLDER_BODY_MERGED", None, '{"decision_no": "3/QĐ", "batch": 4}'),  # a batch's change
+                ("AREA_REEXPRESSION", "Nguyên nhân không còn. / The cause is gone.", None)):  # a run's close
+            db.session.execute(sa.text(
+                "INSERT INTO flag (registration_id, rule, subject, severity, status, closed_reason, decision, "
+                "fingerprint, created_at, updated_at, version) VALUES (:r, :rule, 'manager', 'high', 'resolved', "
+                ":reason, :decision, 'f', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"),
+                {"r": reg_id, "rule": rule, "reason": reason, "decision": decision})
+        db.session.commit()
+        upgrade(directory=directory)
+        statuses = dict(db.session.execute(sa.text("SELECT rule, status FROM flag WHERE registration_id = :r"),
+                                           {"r": reg_id}).all())
+        db.session.commit()  # end the read (SQLite keeps its snapshot until then)
+        downgrade(directory=directory, revision="0006")
+        before = dict(db.session.execute(sa.text("SELECT rule, status FROM flag WHERE registration_id = :r"),
+                                         {"r": reg_id}).all())
+        upgrade(directory=directory)
+    assert statuses == {"MANAGER_BODY_ABOLISHED": "accepted", "HOLDER_BODY_MERGED": "resolved",
+                        "AREA_REEXPRESSION": "resolved"}
+    assert set(before.values()) == {"resolved"}

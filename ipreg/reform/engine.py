@@ -30,7 +30,7 @@ from .rules import Finding, PartyView, area_findings, party_findings
 
 ENGINE = {"by": "engine"}
 # Bump when a rule's output changes for the same inputs, so that a run refreshes every open flag.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 CAUSE_GONE_VI = "Đã tự đóng: nguyên nhân không còn (hồ sơ đã được cập nhật)."
 CAUSE_GONE_EN = "Closed automatically: the cause is gone (the record was updated)."
 CLOSED_BY_ENGINE = f"{CAUSE_GONE_VI} / {CAUSE_GONE_EN}"

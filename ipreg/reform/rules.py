@@ -130,7 +130,7 @@ def body_abolished(gaz: Gazetteer, role: str, party: PartyView, area: AreaSummar
             {"party": _party_json(party, unit, function),
              "links": [link_json(gaz, l) for l, _ in links[:MAX_LISTED]], "links_total": len(links),
              "new_province": unit_json(province), "special_zones": [unit_json(z) for z in zones],
-             "legal_basis": links[0][0].note if links and links[0][0].note else DISTRICT_ABOLITION})
+             "legal_basis": DISTRICT_ABOLITION})
 
     return Finding(f"{role.upper()}_BODY_ABOLISHED", role, build)
 
