@@ -71,4 +71,4 @@ def _health(ctx: Context) -> dict:
         latest.setdefault(load.kind, load)
     counts = unit_counts(ctx.session)
     return {"loads": latest, "counts": counts, "history": counts.get("history_spans", 0) > 0,
-            "incomplete": incomplete_records(ctx.session)}
+            "incomplete": incomplete_records(ctx.session, ctx.scope)}

@@ -26,7 +26,7 @@ def recent_decisions(session: Session, scope: Scope, limit: int = 8) -> list[dic
     "resolved" is shown as the accept it was."""
     decided = outcome()
     rows = session.execute(
-        select(Flag, decided.label("outcome")).join(Registration, Registration.id == Flag.registration_id)
+        select(Flag, decided.label("outcome"))
         .where(decided.in_(DECIDED), *visible_clause(scope, record_id=Flag.registration_id))
         .order_by(Flag.closed_at.desc(), Flag.id.desc()).limit(limit)).all()
     return [{"flag": flag, "outcome": closed_as, "by": (flag.decision or {}).get("by"), "at": flag.closed_at}
@@ -44,7 +44,7 @@ def province_figures(session: Session, code: str) -> dict:
             "figures": [monitoring[key] for key in PROVINCE_FIGURES]}
 
 
-def incomplete_records(session: Session) -> int:
-    """Records kept with place data or a party still to complete (``Registration.pending``), all provinces."""
+def incomplete_records(session: Session, scope: Scope) -> int:
+    """Records kept with place data or a party still to complete (``Registration.pending``), within scope."""
     return session.scalar(select(func.count()).select_from(Registration)
-                          .where(Registration.pending.is_not(None))) or 0
+                          .where(Registration.pending.is_not(None), *visible_clause(scope))) or 0
