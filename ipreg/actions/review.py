@@ -13,15 +13,22 @@ from ..models import Flag
 from ..models.registry import PARTY_KINDS
 from ..reform.completion import complete_area_unit
 from ..reform.letters import draft_requests
-from ..reform.queries import FlagQuery, list_flags, record_flags
+from ..reform.findings import RULES
+from ..reform.queries import (FlagQuery, flags_of_records, queue_counts, queue_order, record_flags,
+                              record_provinces)
 from ..reform.review import accept_flag, assign_flag, comment_flag, dismiss_flag, flag_comments, successor_options
 from ..reform.stats import statistics
+from ..reform.summaries import short_reason
 from ..reform.views import find_flag, payloads
 from ..registry.records import describe_area, entries_of, find_by_internal_id, pending_list
 from ..registry.visibility import check_visible
 from .context import Context, transaction
 
 LETTER_SKIPS = {"AREA_PARTIAL_UNITS"}  # a note on the area, not a change to request from the IP Office
+# The low rules are re-wordings (a body's new name, an address, the area in new units): seeing one is enough
+# until the record is next amended, so an officer may close many at once with this reason.
+REWORDINGS = frozenset(rule for rule, severity in RULES.items() if severity == "low")
+ACKNOWLEDGED = "Đã ghi nhận: chỉ thay đổi cách ghi"
 
 
 def flag_for(ctx: Context, flag_id: int) -> Flag:
@@ -30,12 +37,22 @@ def flag_for(ctx: Context, flag_id: int) -> Flag:
 
 
 def queue_page(ctx: Context, query: FlagQuery) -> dict:
-    """The flags of one page of the queue, their words, the total and whom they can be assigned to."""
+    """One page of the queue: ``query.limit`` records from ``query.offset`` (records, not flags: a record's
+    flags stay on one line), their matching flags with their words and one-sentence reasons, the number of
+    records, the counts per rule and severity, whom flags can be assigned to and the provinces to filter by."""
     ctx.require("read_flags")
-    query.scope = ctx.scope
-    flags, total = list_flags(ctx.session, query)
-    return {"flags": flags, "words": payloads(ctx.session, flags), "total": total,
-            "users": reviewers(ctx.session)}
+    session, query.scope = ctx.session, ctx.scope
+    order = queue_order(session, query)
+    ids = order[query.offset:query.offset + query.limit] if query.limit else order[query.offset:]
+    grouped = flags_of_records(session, query, ids)
+    flags = [flag for i in ids for flag in grouped[i]]
+    words = payloads(session, flags)
+    gaz = get_gazetteer(session)
+    return {"records": [(grouped[i][0].registration, grouped[i]) for i in ids], "words": words,
+            "short": {f.id: short_reason(f.rule, words[f.id]) for f in flags}, "total": len(order),
+            "counts": queue_counts(session, query), "users": reviewers(session),
+            "record_provinces": record_provinces(session, ids),
+            "provinces": {v: [u.code for u in gaz.provinces(v)] for v in ("new", "old")}}
 
 
 def flag_page(ctx: Context, flag_id: int) -> dict:
@@ -46,7 +63,8 @@ def flag_page(ctx: Context, flag_id: int) -> dict:
     reg = item.registration
     entries = entries_of(gaz, reg)
     words = payloads(ctx.session, [item])[item.id]
-    return {"flag": item, "words": words, "reg": reg,
+    return {"flag": item, "words": words, "reg": reg, "provinces": {
+                v: record_provinces(ctx.session, [reg.id], v)[reg.id] for v in ("new", "old")},
             "area": describe_area(gaz, entries, reg.area_vintage) if entries else None,
             "pending": pending_list(reg.pending), "comments": flag_comments(ctx.session, item),
             "options": successor_options(words), "users": reviewers(ctx.session), "party_kinds": PARTY_KINDS,
@@ -109,6 +127,23 @@ def dismiss_many(ctx: Context, flag_ids: list[int], reason: str) -> int:
         flags = _selected(ctx, flag_ids)
         for flag in flags:
             dismiss_flag(session, flag, reason, ctx.actor)
+    return len(flags)
+
+
+def acknowledge_many(ctx: Context, flag_ids: list[int]) -> int:
+    """Acknowledge re-wordings: each selected low flag is closed as dismissed with the fixed reason
+    ``ACKNOWLEDGED`` (one audit entry each). A selection holding a flag that needs a decision is refused
+    whole, naming how many and which rules, and nothing is written."""
+    ctx.require("review")
+    with transaction(ctx) as session:
+        flags = _selected(ctx, flag_ids)
+        others = [f for f in flags if f.rule not in REWORDINGS]
+        if others:
+            raise IpregError(N_("Only re-wordings (low severity) can be acknowledged together; %(n)d selected "
+                                "flags need a decision on their own page: %(rules)s."), n=len(others),
+                             rules=", ".join(sorted({f.rule for f in others})))
+        for flag in flags:
+            dismiss_flag(session, flag, ACKNOWLEDGED, ctx.actor)
     return len(flags)
 
 

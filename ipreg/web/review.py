@@ -5,26 +5,29 @@ from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..actions import review as actions
 from ..core.documents import document_path
 from ..core.errors import N_, IpregError
 from ..core.exports import to_csv, to_xlsx
+from ..core.text import vi_sort_key
 from ..extensions import db
 from ..gazetteer.snapshot import get_gazetteer
 from ..models.registry import PARTY_KINDS
 from ..reform.queries import FlagQuery, valid_rule
 from ..reform.rules import RULES
 from ..registry.cells import parse_date
-from .errors import translate_message
-from .i18n import label
+from .errors import translate_error, translate_message
+from .i18n import label, province_label
 from .jobs import redirect_to, start_job
 from .params import MAX_PAGE, bounded, row_id, row_ids
 from .security import context, current_scope, requires
 
 bp = Blueprint("review", __name__, url_prefix="/review")
-PAGE = 50
+PAGE = 50  # records a page: 2,000 flags of a province stay one readable page at a time
+SEVERITIES = ("high", "medium", "low")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -37,17 +40,26 @@ def _documents_dir() -> Path:
     return Path(current_app.instance_path) / "documents"
 
 
+def _province(args) -> tuple[str | None, str]:
+    """The province filter: "new:80" or "old:80" from the select (or, as links written before it,
+    ``province=80&province_vintage=old``); a code is two digits."""
+    vintage, sep, code = (args.get("province") or "").partition(":")
+    if not sep:
+        code, vintage = vintage, args.get("province_vintage", "new")
+    code = code.strip()[:2]
+    return (code if code.isascii() and code.isdigit() else None), (vintage if vintage in ("old", "new") else "new")
+
+
 def _query() -> FlagQuery:
     args = request.args
     rule = args.get("rule") or None
-    vintage = args.get("province_vintage", "new")
     page = bounded(args.get("page"), 1, 1, MAX_PAGE)
     status = args.get("status", "open")
+    province, vintage = _province(args)
     return FlagQuery(status=status if status in ("open", "accepted", "dismissed", "resolved") else None,
                      rule=rule if valid_rule(rule) else None,
                      severity=args.get("severity") if args.get("severity") in ("high", "medium", "low") else None,
-                     province=(args.get("province") or "")[:2] or None,
-                     province_vintage=vintage if vintage in ("old", "new") else "new",
+                     province=province, province_vintage=vintage,
                      holder_kind=args.get("holder_kind") if args.get("holder_kind") in PARTY_KINDS else None,
                      assignee=(args.get("assignee") or "")[:80] or None, scope=current_scope(), limit=PAGE,
                      offset=(page - 1) * PAGE)
@@ -56,10 +68,35 @@ def _query() -> FlagQuery:
 @bp.get("/")
 @requires("read_flags")
 def queue():
+    """One line per record (records with a high flag first), 50 records a page, filters and counts above."""
     query = _query()
     data = actions.queue_page(context(), query)
-    return render_template("review/queue.html", **data, query=query, rules=sorted(RULES), party_kinds=PARTY_KINDS,
+    return render_template("review/queue.html", **data, query=query, rules=_rules_by_severity(),
+                           severities=SEVERITIES, party_kinds=PARTY_KINDS, acknowledged=actions.ACKNOWLEDGED,
+                           province_names=_province_labels(),
                            page=query.offset // PAGE + 1, pages=max(1, -(-data["total"] // PAGE)))
+
+
+_PROVINCE_LABELS: dict[str, tuple] = {}
+
+
+def _province_labels() -> dict[tuple[str, str], str]:
+    """Every province's label ("Tây Ninh (80, mới)") by (vintage, code), made once per gazetteer snapshot and
+    language: a label reads the gazetteer, and the queue shows about a hundred of them (the select, the lines)."""
+    gaz = get_gazetteer(db.session)
+    locale = str(get_locale() or "vi")
+    stored = _PROVINCE_LABELS.get(locale)
+    if stored is None or stored[0] is not gaz:
+        labels = {(u.vintage, u.code): province_label(u.code, u.vintage) for v in ("new", "old")
+                  for u in gaz.provinces(v)}
+        stored = _PROVINCE_LABELS[locale] = (gaz, labels)
+    return stored[1]
+
+
+def _rules_by_severity() -> dict[str, list[str]]:
+    """The rules of each severity in the Vietnamese order of their names in the interface language."""
+    return {s: sorted((r for r, sev in RULES.items() if sev == s), key=lambda r: vi_sort_key(label("rule", r)))
+            for s in SEVERITIES}
 
 
 @bp.post("/run")
@@ -69,19 +106,34 @@ def run():
     return redirect_to(start_job("flags_run", {"full": bool(request.form.get("full"))}))
 
 
+BULK = {"assign": lambda ids: actions.assign(context(), ids, request.form.get("assignee") or None),
+        "dismiss": lambda ids: actions.dismiss_many(context(), ids, request.form.get("reason", "")),
+        "acknowledge": lambda ids: actions.acknowledge_many(context(), ids)}
+
+
+def _back() -> str:
+    """The queue page the form was posted from (its filters and page), never another site."""
+    back = request.form.get("back") or ""
+    return back if back.startswith("/review/") and not back.startswith("//") else url_for("review.queue")
+
+
 @bp.post("/bulk")
 @requires("review")
 def bulk():
-    ids = row_ids(request.form.getlist("flag"))
-    action = request.form.get("action")
-    if action == "assign":
-        count = actions.assign(context(), ids, request.form.get("assignee") or None)
-    elif action == "dismiss":
-        count = actions.dismiss_many(context(), ids, request.form.get("reason", ""))
-    else:
+    """Assign, dismiss or acknowledge the selected flags, all or none; a refusal returns to the queue with
+    its message (the selection is the officer's to correct)."""
+    action = BULK.get(request.form.get("action") or "")
+    if action is None:
         raise IpregError(N_("Unknown action."))
-    flash(_("%(n)d flags updated.", n=count), "info")
-    return redirect(request.referrer or url_for("review.queue"))
+    try:
+        count = action(row_ids(request.form.getlist("flag")))
+    except IpregError as exc:
+        if exc.status not in (400, 409):  # another province's flag, a missing one: answered as the errors are
+            raise
+        flash(translate_error(exc), "error")
+    else:
+        flash(_("%(n)d flags updated.", n=count), "info")
+    return redirect(_back())
 
 
 @bp.get("/flags/<int:flag_id>")
