@@ -17,7 +17,7 @@ from ..gazetteer.snapshot import Gazetteer, Unit
 from ..models import AreaEntry, Flag, RecordProvince, Registration
 from ..registry.areas import summarise
 from ..registry.records import entries_of
-from ..registry.visibility import visible_clause
+from ..registry.visibility import unit_visible, visible_clause
 from ..spatial.queries import polygons_touching, units_touching
 from ..spatial.store import get_store
 
@@ -86,6 +86,22 @@ def flags_by_commune(session: Session, gaz: Gazetteer, province: Unit, communes:
                 if not public_only:  # flags are the officers' work, not public
                     counts[unit.code]["open_flags"] += open_flags.get(reg.id, 0)
     return dict(counts)
+
+
+def flags_around(session: Session, gaz: Gazetteer, communes: list[int], scope: list[str] | None,
+                 public_only: bool = False) -> dict[str, dict]:
+    """Per new commune of ``communes`` that the user may see (zero where nothing counts): records whose
+    area reaches it and their open flags, as the province map counts them. The communes may lie in
+    several provinces (a record's area and its neighbours)."""
+    seen = [gaz.units[i] for i in communes if unit_visible(gaz, gaz.units[i], scope)]
+    by_province: dict[str, list[int]] = defaultdict(list)
+    for unit in seen:
+        by_province[unit.province_code].append(unit.id)
+    found: dict[str, dict] = {}
+    for code, ids in by_province.items():
+        found.update(flags_by_commune(session, gaz, gaz.by_key[("new", code)], ids, scope, public_only))
+    keys = ("records",) if public_only else ("records", "open_flags")
+    return {unit.code: {key: found.get(unit.code, {}).get(key, 0) for key in keys} for unit in seen}
 
 
 def counts_by_province(session: Session, vintage: str, scope: list[str] | None,

@@ -8,6 +8,7 @@ and the uploaded polygon, so where the two disagree shows.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -63,6 +64,9 @@ class RecordArea:
     webgeo: WebGeo
     polygon: object | None  # the uploaded polygon (shapely), if any
     tr: callable  # translates an English msgid
+    # records and open flags per new commune code of the given commune ids (those the user may see), for
+    # the tooltips; asked only when the communes' layer is built, not for the page
+    counts: Callable[[list[int]], dict[str, dict]] | None = None
 
     @cached_property
     def covered(self) -> dict[int, object]:
@@ -92,7 +96,7 @@ class RecordArea:
             return {self.gaz.by_key[("old", a.province_code)].id for a in atoms}
         return {a.parent_id if a.level == "commune" else a.id for a in atoms}
 
-    def _tip(self, unit: Unit, coverage: str | None, share: float | None, split: bool) -> str:
+    def _tip(self, unit: Unit, coverage: str | None, share: float | None, split: bool, row: dict | None = None) -> str:
         tr = self.tr
         vintage = tr(N_("before 1 July 2025")) if unit.vintage == "old" else tr(N_("from 1 July 2025"))
         words = {"whole": tr(N_("covered whole")), "part": tr(N_("covered in part")), None: tr(N_("not in the area"))}
@@ -105,12 +109,17 @@ class RecordArea:
             lines.append(Markup("{}: {}").format(tr(N_("Share")), share_text))
         if split:
             lines.append(escape(tr(N_("Holds part of an old commune that was divided"))))
+        if row is not None:  # what the province map says of the commune: its records and open flags
+            lines.append(Markup("{}: {}").format(tr(N_("Records")), row.get("records", 0)))
+            if "open_flags" in row:
+                lines.append(Markup("{}: {}").format(tr(N_("Open flags")), row["open_flags"]))
         return str(Markup("<br>").join(lines))
 
     def _units_layer(self, layer: str) -> bytes:
         level = self.webgeo.layer(layer, LEVEL_OF[layer])
         inside = self._in_area(layer)
         shown = inside | level.touching([level.get(i) for i in inside])
+        counts = self.counts(sorted(shown)) if self.counts and layer == "new_communes" else {}
         extra = {}
         for unit_id in shown:
             unit = self.gaz.units[unit_id]
@@ -126,7 +135,7 @@ class RecordArea:
             else:
                 coverage, share, split = self._old_coverage(unit), None, False
             extra[unit_id] = {"kind": coverage or "neighbour", "coverage": coverage, "share": share, "split": split,
-                              "tip": self._tip(unit, coverage, share, split)}
+                              "tip": self._tip(unit, coverage, share, split, counts.get(unit.code))}
         return self.webgeo.collection(layer, LEVEL_OF[layer], sorted(shown), extra)
 
     def layer(self, name: str) -> bytes:

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..gazetteer.describe import describe_unit
 from ..gazetteer.snapshot import Unit, get_gazetteer
 from ..maps.base import Basemap, Frame, render_parts
-from ..maps.data import counts_by_province, flags_by_commune, touching_records
+from ..maps.data import counts_by_province, flags_around, flags_by_commune, touching_records
 from ..maps.record import LAYERS as RECORD_LAYERS
 from ..maps.record import TITLES, RecordArea, record_map
 from ..maps.rendering import count_values, national_map, province_map
@@ -211,7 +211,12 @@ def _record_area(internal_id: str) -> tuple[object, RecordArea]:
     gaz = get_gazetteer(db.session)
     entries = entries_of(gaz, reg)
     polygon = shapely.from_wkb(reg.area_polygon) if reg.area_polygon else None
-    return reg, RecordArea(gaz, summarise(gaz, entries) if entries else None, _webgeo(), polygon, gettext)
+    scope, public_only = current_scope(), current() is None
+
+    def counts(communes: list[int]) -> dict[str, dict]:
+        return flags_around(db.session, gaz, communes, scope, public_only)
+
+    return reg, RecordArea(gaz, summarise(gaz, entries) if entries else None, _webgeo(), polygon, gettext, counts)
 
 
 @bp.get("/records/<internal_id>")

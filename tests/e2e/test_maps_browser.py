@@ -43,30 +43,48 @@ def hover(path, event: str) -> None:
                                 "bubbles": True})
 
 
+def check_page(page, name: str, width: int) -> None:
+    """A map drawn, filling the window below the page's head, with a tooltip naming a unit and its counts."""
+    page.wait_for_selector("html[data-map-ready]", timeout=30_000)
+    drawn = page.locator("path.leaflet-interactive")
+    assert drawn.count() > 10, name
+    assert page.locator(".leaflet-control-layers").count() == 1 and page.locator(".map-legend").is_visible()
+    fit = page.evaluate("""() => { const r = document.querySelector('.map-box').getBoundingClientRect();
+        return {top: r.top, bottom: r.bottom, height: r.height, window: innerHeight,
+                scroll: document.documentElement.scrollWidth, width: innerWidth}; }""")
+    assert fit["scroll"] <= fit["width"], (name, width, fit)  # no sideways scrolling of the page
+    assert fit["height"] >= 360, (name, width, fit)
+    if name != "record":  # a record's name may take lines on a phone; the national and province maps fit whole
+        assert fit["bottom"] <= fit["window"] + 1, (name, width, fit)
+    hover(drawn.nth(drawn.count() // 2), "mouseover")
+    tip = page.wait_for_selector(".leaflet-tooltip.map-tip", timeout=5_000).inner_html()
+    assert "<strong>" in tip and "Records: " in tip, (name, tip)
+    if name != "record":
+        assert "Open flags: " in tip, (name, tip)
+    page.screenshot(path=str(ARTIFACTS / f"map-{name}-{width}.png"))
+
+
 def test_maps_draw_offline_without_errors(server):
     base, app = server
     ARTIFACTS.mkdir(exist_ok=True)
-    pages = [("record", f"/maps/records/{record_id(app, '00055')}?lang=en"), ("province", "/maps/provinces/new/22"),
-             ("overview", "/maps/")]
+    pages = [("record", f"/maps/records/{record_id(app, '00055')}"), ("province", "/maps/provinces/new/33"),
+             ("national-new", "/maps/"), ("national-old", "/maps/?vintage=old")]
     with sync_api.sync_playwright() as playwright:
         browser = launch(playwright)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        log_in(page, base, "officer")
         errors, requests = [], []
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("request", lambda request: requests.append(request.url))
-        for name, url in pages:
-            page.goto(base + url)
-            page.wait_for_selector("html[data-map-ready]", timeout=30_000)
-            drawn = page.locator("path.leaflet-interactive")
-            assert drawn.count() > 10, name
-            assert page.locator(".leaflet-control-layers-overlays label").count() >= 2
-            assert page.locator(".map-legend").is_visible()
-            hover(drawn.nth(drawn.count() // 2), "mouseover")
-            page.wait_for_selector(".leaflet-tooltip", timeout=5_000)
-            assert page.locator(".leaflet-tooltip strong").count() >= 1, name
-            page.screenshot(path=str(ARTIFACTS / f"map-{name}.png"))
+        for width, height in ((1366, 800), (390, 844)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            log_in(page, base, "officer")
+            page.goto(base + "/?lang=en")
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("request", lambda request: requests.append(request.url))
+            for name, url in pages:
+                page.goto(base + url)
+                check_page(page, name, width)
+            page.close()
+        page = browser.new_page(viewport={"width": 1366, "height": 800})
+        log_in(page, base, "officer")
         assert page.goto(base + "/maps/provinces/new/22").ok
         page.wait_for_selector("html[data-map-ready]", timeout=30_000)
         hover(page.locator("path.leaflet-interactive").first, "click")  # a commune: its popup
@@ -77,3 +95,25 @@ def test_maps_draw_offline_without_errors(server):
     outside = [u for u in requests if not u.startswith(base + "/") and not u.startswith("data:")]
     assert outside == []
     assert any("/maps/layers.geojson" in u for u in requests) and any("/static/vendor/leaflet/" in u for u in requests)
+
+
+def test_commune_names_show_when_zoomed_in(server):
+    """A province's communes are named once they are large enough on screen; zoomed out, few or none."""
+    base, _ = server
+    with sync_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page(viewport={"width": 1366, "height": 800})
+        log_in(page, base, "officer")
+        page.goto(base + "/maps/provinces/new/33")
+        page.wait_for_selector("html[data-map-ready]", timeout=30_000)
+        communes = page.locator(".leaflet-pane path.leaflet-interactive").count()
+        before = page.locator(".map-label").count()
+        for _ in range(2):
+            page.click(".leaflet-control-zoom-in")
+            page.wait_for_timeout(500)
+        after = page.locator(".map-label").count()
+        assert before < communes / 2 and after > max(before, 20), (before, after, communes)
+        names = page.locator(".map-label").all_inner_texts()
+        assert all(n.startswith(("Xã ", "Phường ", "Đặc khu ")) for n in names), names[:5]
+        page.screenshot(path=str(ARTIFACTS / "map-province-zoomed.png"))
+        browser.close()

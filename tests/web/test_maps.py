@@ -138,8 +138,9 @@ def test_record_map_marks_coverage_and_fits_the_area(map_officer, mapped):
     kinds = {f["properties"]["kind"] for f in communes}
     assert {"whole", "part", "neighbour"} <= kinds
     part = next(f["properties"] for f in communes if f["properties"]["kind"] == "part")
-    for word in ("Vintage", "Coverage", "covered in part", "Share", part["code"], "<strong>"):
+    for word in ("Vintage", "Coverage", "covered in part", "Share", part["code"], "<strong>", "Open flags: "):
         assert word in part["tip"], part["tip"]
+    assert int(re.search(r"Records: (\d+)", part["tip"]).group(1)) >= 1  # this record reaches it, at least
     area = geojson(map_officer.get(urls["area"]))["features"]
     assert len(area) == 1 and area[0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
     bounds = json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", page, re.DOTALL).group(1))
