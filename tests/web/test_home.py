@@ -187,3 +187,18 @@ def test_favicon(client):
     assert response.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
     assert response.data == (Path(ipreg.__file__).parent / "static" / "favicon.ico").read_bytes()
     assert "max-age" in response.headers["Cache-Control"] and "no-store" not in response.headers["Cache-Control"]
+
+
+def test_outline_is_north_up_true_to_shape_and_drops_far_islands():
+    import shapely
+
+    from ipreg.maps.thumbnail import SIZE, outline
+
+    # a square degree about 60° north is about half as wide as it is tall (cos 60.5° = 0.492); a speck of an
+    # island far away is left out, or the square would shrink to a corner of the drawing
+    land = shapely.box(10, 60, 11, 61)
+    speck = shapely.box(30, 50, 30.001, 50.001)
+    drawn = outline(shapely.MultiPolygon([land, speck]))
+    assert (drawn.width, drawn.height) == (49.2, SIZE)
+    assert drawn.path.count("M") == 1 and "0.0 0.0" in drawn.path and "49.2 100.0" in drawn.path
+    assert outline(shapely.Polygon()) is None
