@@ -61,9 +61,9 @@ class LayerSpec:
     interactive: bool = True
     caption: str = ""  # added under every tooltip (the layer's vintage)
     data: str | None = None  # URL of {"values": {code: {...}}} joined to features by code
-    choropleth: dict | None = None  # {"field", "breaks", "colors"} over ``data``
+    choropleth: dict | None = None  # {"field", "breaks", "colors", "uncounted"} over ``data``
     popup: str | None = None  # URL with "{code}" answering {"html": ...} on click
-    labels: bool = False  # each feature's name as a label, shown where the feature is large enough on screen
+    label_zoom: float | None = None  # names written on the features from this zoom on, where they fit; None: never
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ class Frame:
     tr: Callable[[str], str]  # translates an English msgid
     basemap: Basemap | None = None
     with_flags: bool = True  # the anonymous public sees records, not the officers' flags
+    scoped: bool = False  # a provincial user: units outside their provinces have no counts and are drawn faded
 
 
 class RemoteLayer(MacroElement):

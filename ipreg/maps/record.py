@@ -36,7 +36,7 @@ SPLIT = {"color": "#6a1b9a", "weight": 3, "dashArray": "6 4"}
 # Former boundaries thin and grey, so that they never read as the colour of what lies under them.
 OUTLINES = {
     "old_districts": {"color": "#78909c", "weight": 0.8, "opacity": 0.8, "dashArray": "3 3", "fill": False},
-    "old_provinces": {"color": "#546e7a", "weight": 1.4, "opacity": 0.85, "dashArray": "6 4", "fill": False},
+    "old_provinces": {"color": "#546e7a", "weight": 1.6, "opacity": 0.85, "dashArray": "6 4", "fill": False},
     "faint": {"color": "#607d8b", "weight": 1, "opacity": 0.7, "dashArray": "4 3", "fill": False},
     "new_provinces": {"color": "#212121", "weight": 3, "fill": False},
     "area": {"color": "#004d40", "weight": 4, "fill": False},
@@ -182,7 +182,7 @@ def record_map(frame: Frame, area: RecordArea, url_for_layer):
         spec = LayerSpec(tr(TITLES[name]), url_for_layer(name), OUTLINES.get(name, STYLE),
                          show=name != "old_provinces")
         if name == "new_communes":
-            spec.styles, spec.split, spec.labels = COVERAGE_STYLES, SPLIT, True
+            spec.styles, spec.split, spec.label_zoom = COVERAGE_STYLES, SPLIT, 0
         layers.append(spec)
     legend = [(tr(N_("New commune covered whole")), COVERAGE_STYLES["whole"]),
               (tr(N_("New commune covered in part")), COVERAGE_STYLES["part"]),

@@ -21,6 +21,8 @@ BREAKS = [1, 3, 10, 30]  # 0 | 1-2 | 3-9 | 10-29 | 30+
 LABELS = ["0", "1–2", "3–9", "10–29", "30+"]
 COLORS = ["#f5f5f5", "#fde0c5", "#f9a66c", "#e4572e", "#a51c1c"]
 FILLED = {"color": "#455a64", "weight": 1, "fillOpacity": 0.8, "fillColor": COLORS[0]}
+NATIONAL_LABEL_ZOOM = 7  # provinces named once zoomed in: at the whole country only a few would fit, at random
+UNCOUNTED = {"fillColor": "#cfd5db", "fillOpacity": 0.35}  # outside a provincial user's provinces: no figures
 PROVINCES_FILLED = {**FILLED, "color": "#263238", "weight": 1.5}
 
 
@@ -28,7 +30,9 @@ def _choropleth(frame: Frame) -> tuple[dict, list[tuple[str, dict]]]:
     """Colour by open flags for signed-in users, by records for the public (who sees no flags)."""
     field, word = ("open_flags", N_("Open flags")) if frame.with_flags else ("records", N_("Records"))
     legend = [(f"{frame.tr(word)}: {label}", {**FILLED, "fillColor": color}) for label, color in zip(LABELS, COLORS)]
-    return {"field": field, "breaks": BREAKS, "colors": COLORS}, legend
+    if frame.scoped:
+        legend.append((frame.tr(N_("Outside your provinces")), {**FILLED, **UNCOUNTED}))
+    return {"field": field, "breaks": BREAKS, "colors": COLORS, "uncounted": UNCOUNTED}, legend
 
 
 def named(unit: Unit) -> str:
@@ -69,7 +73,7 @@ def province_map(frame: Frame, province: Unit, bounds, layer_url, data_url: str,
     choropleth, legend = _choropleth(frame)
     layers = [
         LayerSpec(tr(N_("New communes")), layer_url("new_communes"), FILLED, caption=new, data=data_url,
-                  choropleth=choropleth, popup=popup_url, labels=True),
+                  choropleth=choropleth, popup=popup_url, label_zoom=0),
         LayerSpec(tr(N_("Old districts")), layer_url("old_districts"), OUTLINES["old_districts"], caption=old),
         LayerSpec(tr(N_("Old provinces")), layer_url("old_provinces"), OUTLINES["old_provinces"], caption=old),
         LayerSpec(tr(N_("New provinces")), layer_url("new_provinces"), OUTLINES["new_provinces"], caption=new),
@@ -93,7 +97,7 @@ def national_map(frame: Frame, vintage: str, layer_url, data_url: str):
     captions = {"new_provinces": new, "old_provinces": old}
     layers = [
         LayerSpec(titles[filled], layer_url(filled), PROVINCES_FILLED, caption=captions[filled], data=data_url,
-                  choropleth=choropleth, labels=True),
+                  choropleth=choropleth, label_zoom=NATIONAL_LABEL_ZOOM),
         LayerSpec(titles[overlay], layer_url(overlay), OUTLINES["faint"], caption=captions[overlay],
                   interactive=False),
     ]

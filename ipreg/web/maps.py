@@ -40,7 +40,8 @@ def _frame() -> Frame:
     """The app's static URL, the words, the optional base map (``IPREG_TILE_URL``) and whether flags show."""
     tiles = current_app.config.get("IPREG_TILE_URL")
     basemap = Basemap(tiles, current_app.config.get("IPREG_TILE_ATTRIBUTION") or "") if tiles else None
-    return Frame(url_for("static", filename="").rstrip("/"), gettext, basemap, with_flags=can("read_flags"))
+    return Frame(url_for("static", filename="").rstrip("/"), gettext, basemap, with_flags=can("read_flags"),
+                 scoped=current_scope() is not None)
 
 
 def _vintage() -> str:

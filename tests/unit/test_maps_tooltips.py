@@ -53,7 +53,7 @@ def test_labels_go_in_the_largest_part_not_the_islands():
 
 
 def render(frame: Frame) -> str:
-    layer = LayerSpec(XSS, "/maps/layers.geojson?layer=x", {"weight": 1}, caption=XSS, labels=True)
+    layer = LayerSpec(XSS, "/maps/layers.geojson?layer=x", {"weight": 1}, caption=XSS, label_zoom=0)
     parts = render_parts(build_map(frame, [[8, 102], [23, 109]], [layer], XSS, [(XSS, {"weight": 1})], XSS))
     return str(parts.header) + str(parts.html) + parts.script
 

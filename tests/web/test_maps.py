@@ -342,7 +342,8 @@ def test_national_maps_of_both_vintages_have_their_own_words_and_layers(map_offi
     pages = {v: map_officer.get(f"/maps/?lang=en&vintage={v}").get_data(as_text=True) for v in ("new", "old")}
     assert "<h1>The 34 provinces from 1 July 2025</h1>" in pages["new"]
     assert "<h1>The 63 provinces before 1 July 2025</h1>" in pages["old"]
-    about = {v: re.search(r'<p class="lead map-about">(.*?)</p>', page, re.DOTALL).group(1) for v, page in pages.items()}
+    about = {v: re.search(r'<p class="lead map-about">(.*?)</p>', page, re.DOTALL).group(1)
+             for v, page in pages.items()}
     assert "The 34 provinces and cities from 1 July 2025" in about["new"] and about["new"] != about["old"]
     assert "The 63 former provinces and cities as they were until 30 June 2025" in about["old"]
     for vintage, filled in (("new", "new_provinces"), ("old", "old_provinces")):
@@ -370,7 +371,10 @@ def test_old_national_map_keeps_a_provincial_user_to_their_provinces(mapped):
     values = client.get("/maps/overview.json?vintage=old").get_json()["values"]
     assert "33" in values and "22" not in values and values["33"]["href"] == "/maps/provinces/old/33"
     assert set(values) <= {"33", "34"}  # former Hưng Yên and Thái Bình
-    assert "old-33" in client.get("/maps/?vintage=old").get_data(as_text=True)
+    page = client.get("/maps/?vintage=old&lang=en").get_data(as_text=True)
+    assert "old-33" in page and "Outside your provinces" in page  # the others faded, said so in the legend
+    officer = client_as(mapped, "officer", "ip_officer")
+    assert "Outside your provinces" not in officer.get("/maps/?vintage=old&lang=en").get_data(as_text=True)
 
 
 def test_province_counts_name_every_commune(map_officer, mapped):
@@ -389,7 +393,7 @@ def test_province_counts_name_every_commune(map_officer, mapped):
 
 def test_layers_carry_where_to_write_names(map_officer, mapped):
     page = map_officer.get("/maps/provinces/new/33").get_data(as_text=True)
-    assert '"labels": true' in page
+    assert '"label_zoom": 0' in page
     communes_url = next(u for u in layer_urls(page) if "layer=new_communes" in u)
     for feature in geojson(map_officer.get(communes_url))["features"][:50]:
         import shapely

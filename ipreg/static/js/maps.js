@@ -36,8 +36,10 @@
       var p = feature.properties || {};
       var style = Object.assign({}, spec.style, spec.styles[p.kind] || {}, p.split ? spec.split : {});
       if (spec.choropleth) {
+        // A unit without figures is outside a provincial user's provinces: faded, not coloured as a zero.
         var v = values[p.code];
-        style.fillColor = colour(spec.choropleth, v ? v[spec.choropleth.field] || 0 : 0);
+        Object.assign(style, v ? {fillColor: colour(spec.choropleth, v[spec.choropleth.field] || 0)}
+                                : spec.choropleth.uncounted);
       }
       return style;
     };
@@ -62,10 +64,10 @@
     };
   }
 
-  function labeller(map, geo) {
-    // Permanent tooltips with each unit's name, shown only where its largest part (label_box, from the
-    // server) is wide and tall enough on screen to hold it: zoomed out they would cover the map, zoomed in
-    // on a province every commune is named.
+  function labeller(map, geo, minZoom) {
+    // Permanent tooltips with each unit's name, shown from minZoom on and only where its largest part
+    // (label_box, from the server) is wide and tall enough on screen to hold it: zoomed out they would cover
+    // the map, zoomed in on a province every commune is named.
     var labels = [];
     geo.eachLayer(function (shape) {
       var p = shape.feature.properties || {};
@@ -84,8 +86,8 @@
       labels.forEach(function (label) {
         var sw = map.latLngToContainerPoint(label.box.getSouthWest());
         var ne = map.latLngToContainerPoint(label.box.getNorthEast());
-        var show = map.hasLayer(geo) && view.intersects(label.box) && ne.x - sw.x >= label.width
-          && sw.y - ne.y >= LABEL_MIN_HEIGHT;
+        var show = map.hasLayer(geo) && map.getZoom() >= minZoom && view.intersects(label.box)
+          && ne.x - sw.x >= label.width && sw.y - ne.y >= LABEL_MIN_HEIGHT;
         if (show && !map.hasLayer(label.tip)) { label.tip.addTo(map); }
         if (!show && map.hasLayer(label.tip)) { map.removeLayer(label.tip); }
       });
@@ -114,7 +116,7 @@
       var geo = L.geoJSON(results[0], {pane: pane, style: styler(spec, data), interactive: spec.interactive,
                                        onEachFeature: spec.interactive ? binder(map, spec, data) : null});
       geo.addTo(group);
-      if (spec.labels) { labeller(map, geo); }
+      if (spec.label_zoom !== null) { labeller(map, geo, spec.label_zoom); }
     }));
   }
 
