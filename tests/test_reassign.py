@@ -100,21 +100,28 @@ def test_ambiguous_unit_names_are_refused_with_candidates(flagged, tmp_path):
     assert code == 2 and "ambiguous" in problem["message"] and len(problem["candidates"]) > 1
 
 
-def test_failure_half_way_changes_nothing(flagged, tmp_path):
+def test_failure_half_way_changes_nothing(flagged, monkeypatch):
+    """The apply fails after its changes are written and before its commit, as a killed process would:
+    nothing of it remains."""
     from ipreg.batches import service as batches
     from ipreg.extensions import db
+    from ipreg.models import RecordFact
+
+    written = {}
+
+    def crash_after_the_changes(session, batch, words, actor):
+        written["facts"] = session.scalar(select(func.count()).select_from(RecordFact)
+                                          .where(RecordFact.batch_id == batch.id))
+        raise RuntimeError("injected failure (test)")
 
     with flagged.app_context():
         report = batches.preview(db.session, (HEADER + GOOD).encode(), "r.csv", actor="t", max_rows=100,
                                  max_cell_chars=2000, max_bytes=None)
         before = state(flagged)
+        monkeypatch.setattr(batches, "resolve_flags", crash_after_the_changes)
         with pytest.raises(RuntimeError, match="injected"):
-            batches.apply(db.session, report["batch"], confirm=2, actor="t", fail_after=1)
-        from ipreg.models import RecordFact
-
-        written = db.session.scalar(select(func.count()).select_from(RecordFact)
-                                    .where(RecordFact.batch_id == report["batch"]))
-        assert written == 1  # the crash came after the first change was written
+            batches.apply(db.session, report["batch"], confirm=2, actor="t")
+        assert written["facts"] == 2  # the crash came after both changes were written
         db.session.rollback()
     assert state(flagged) == before
 
@@ -335,36 +342,52 @@ def test_preview_confirm_apply_rollback_through_the_pages(flagged, admin):
     assert "Ủy ban nhân dân huyện Lý Nhân" in page and "Sở Khoa học và Công nghệ tỉnh Ninh Bình" in page
     batch_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
     token = csrf_token(admin, f"/admin/batches/{batch_id}")
-    wrong = admin.post(f"/admin/batches/{batch_id}/apply", data={"csrf_token": token, "confirm": "3"})
-    assert wrong.status_code == 400
+    wrong = admin.post(f"/admin/batches/{batch_id}/apply?lang=en", data={"csrf_token": token, "confirm": "3"})
+    page = wrong.get_data(as_text=True)
+    # the preview again, with the message and its form, not a bare error page
+    assert wrong.status_code == 400 and "Type the number of records to change (2) to confirm." in page
+    assert 'name="confirm"' in page and "Sở Khoa học và Công nghệ tỉnh Ninh Bình" in page
     assert admin.post(f"/admin/batches/{batch_id}/apply", data={"csrf_token": token, "confirm": "2"}).status_code == 302
-    assert admin.post(f"/admin/batches/{batch_id}/rollback", data={"csrf_token": token, "reason": " "}
-                      ).status_code == 400  # a reason is required, checked before anything is queued
+    applied = admin.get(f"/admin/batches/{batch_id}?lang=en").get_data(as_text=True)
+    assert "2 records changed" in applied and "flags resolved" in applied
+    refused = admin.post(f"/admin/batches/{batch_id}/rollback?lang=en", data={"csrf_token": token, "reason": " "})
+    assert refused.status_code == 400 and "Give the reason for the rollback." in refused.get_data(as_text=True)
     job = admin.post(f"/admin/batches/{batch_id}/rollback", data={"csrf_token": token, "reason": "test"})
     assert job.status_code == 302 and "/jobs/" in job.headers["Location"]  # long work: a job, not the request
     assert "records restored" in admin.get(job.headers["Location"] + "?lang=en").get_data(as_text=True)
-    assert "rolled back" in admin.get(f"/admin/batches/{batch_id}?lang=en").get_data(as_text=True)
+    page = admin.get(f"/admin/batches/{batch_id}?lang=en").get_data(as_text=True)
+    assert "rolled back" in page and "2 records restored" in page and "flags reopened" in page
+    assert "resolved" not in page.split("<h2>")[1].split("</h2>")[0]  # what the rollback did, not the apply
 
 
 def test_template_is_bilingual_prefilled_and_round_trips(flagged, admin):
     from openpyxl import load_workbook
 
-    data = admin.get("/admin/batches/template.xlsx?province=15&prefill=1").get_data()
-    book = load_workbook(io.BytesIO(data))
-    sheet = book["reassign"]
+    response = admin.get("/admin/batches/template.xlsx?province=15&prefill=1")
+    book = load_workbook(io.BytesIO(response.get_data()))
+    assert book.sheetnames == ["Điều chuyển", "Ví dụ", "Danh mục"]
+    sheet = book["Điều chuyển"]
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
-    assert header[0] == "kind (Loại)" and "new_party (Chủ thể mới)" in header
-    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
-    assert "EXAMPLE" in rows[0][-1]
-    prefilled = rows[1:]
+    assert header[0] == "Loại (kind)" and "Vai trò (role)" in header and "Chủ thể mới (new_party)" in header
+    prefilled = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
     assert {r[1] for r in prefilled} >= {"00100", "00101"} and all(r[3] for r in prefilled)
-    assert "kinds" in book.sheetnames
-    # the usual path: drop the example, fill the decisions, upload
-    filled = [header] + [r[:6] + ["9/QĐ-UBND", "2025-07-20", "2025-07-20", r[9]] for r in prefilled]
+    assert not any("EXAMPLE" in (r[-1] or "") or "VÍ DỤ" in (r[-1] or "") for r in prefilled)
+    assert {r[2] for r in prefilled} <= {"Tổ chức quản lý (manager)", "Chủ sở hữu (holder)"}
+    example = [[c.value for c in r] for r in book["Ví dụ"].iter_rows(min_row=1, max_row=2)]
+    assert example[0] == header and example[1][1] == "00017"
+    # drop-down lists: kind, role, party kind, and the provinces of 2025-07-01 by name with their code
+    lists = {str(v.sqref).split(":")[0][0]: v.formula1 for v in sheet.data_validations.dataValidation}
+    assert set(lists) == {"A", "C", "E", "F"}
+    provinces = [c.value for c in book["Danh mục"]["D"]][1:]
+    assert len(provinces) == 34 and "Tỉnh Lào Cai (15)" in provinces and "$D$2:$D$35" in lists["F"]
+    # the usual path: fill the decisions, upload (nothing to delete first)
+    filled = [header] + [r[:6] + ["9/QĐ-UBND", "20/07/2025", "20/07/2025", r[9]] for r in prefilled]
     response = upload(admin, "filled.xlsx", xlsx(filled))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    csv_text = admin.get("/admin/batches/template.csv").get_data().decode("utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("kind (Loại),reg_no (Số đăng ký)")
+    csv_response = admin.get("/admin/batches/template.csv")
+    assert csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    csv_text = csv_response.get_data().decode("utf-8-sig")
+    assert csv_text.splitlines() == [",".join(header)]  # headers only: no example row to delete
 
 
 def test_only_admins_reach_the_upload(flagged):

@@ -8,26 +8,27 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from ..batches import service as batch_domain
+from ..actions import batches as batch_actions
 from ..core.errors import IpregError
-from ..extensions import db
-from .common import domain_errors, echo_json, json_option, problem, read_input
+from .common import domain_errors, echo_json, json_option, operator, problem, read_input
 
 
 def _print(report: dict, as_json: bool) -> None:
     if as_json:
         echo_json({"changed": report["changed"], "errors": report["errors"], "batch": report.get("batch"),
                    "warnings": report.get("warnings", []), "flags_resolved": report.get("flags_resolved", 0),
-                   "changes": report.get("changes", [])})
+                   "changes": report.get("changes", []), "repeats": report.get("repeats")})
         return
     for change in report.get("changes", []):
         before = change["before"]["name"] if change["before"] else "—"
         click.echo(f"  row {change['row']}: {change['kind']} {change['reg_no']} {change['role']}: {before} → "
                    f"{change['after']['name']} ({change['after']['unit']['name']})")
-    for found in report["errors"]:
+    for label, found in [("warning", w) for w in report.get("warnings", [])] + [("error", e) for e in report["errors"]]:
         where = f"row {found['row']}, {found['column']}" if found.get("row") else "file"
         hint = f" — {found['suggestion']}" if found.get("suggestion") else ""
-        click.echo(f"  {where}: {found['message']}{hint}", err=True)
+        click.echo(f"  {label}: {where}: {found['message']}{hint}", err=True)
+    if report.get("repeats"):
+        click.echo(f"  This file repeats batch {report['repeats']}, which was rolled back.")
 
 
 @click.command("reassign")
@@ -40,9 +41,10 @@ def reassign_command(file: Path, dry_run: bool, as_json: bool) -> None:
     """Re-assign holders/managers from a file: validated row by row, applied in one transaction."""
     data = read_input(file, as_json, {"changed": 0, "batch": None})
     cfg = current_app.config
-    report = batch_domain.preview(db.session, data, file.name, actor="cli", max_rows=cfg["IPREG_MAX_ROWS"],
-                                  max_cell_chars=cfg["IPREG_MAX_CELL_CHARS"], max_bytes=cfg["MAX_CONTENT_LENGTH"],
-                                  allow_future=cfg["IPREG_ALLOW_FUTURE_EFFECTIVE"], store=not dry_run)
+    limits = {"max_rows": cfg["IPREG_MAX_ROWS"], "max_cell_chars": cfg["IPREG_MAX_CELL_CHARS"],
+              "max_bytes": cfg["MAX_CONTENT_LENGTH"]}
+    report = batch_actions.preview_file(operator(), data, file.name, limits=limits, store=not dry_run,
+                                        allow_future=cfg["IPREG_ALLOW_FUTURE_EFFECTIVE"])
     if report["errors"]:
         _print(report, as_json)
         if not as_json:
@@ -50,9 +52,8 @@ def reassign_command(file: Path, dry_run: bool, as_json: bool) -> None:
         sys.exit(2)
     if not dry_run:
         try:
-            applied = batch_domain.apply(db.session, report["batch"], confirm=report["changed"], actor="cli")
+            applied = batch_actions.apply_now(operator(), report["batch"], confirm=report["changed"])
         except IpregError as exc:  # refused at apply (a record changed meanwhile): the report's shape still
-            db.session.rollback()
             report.update(changed=0, errors=[problem(exc.message)])
             _print(report, as_json)
             sys.exit(2)
@@ -75,7 +76,7 @@ def list_command(as_json: bool) -> None:
     rows = [{"id": b.id, "status": b.status, "file": b.filename, "file_hash": b.file_hash, "changed": b.changed,
              "created_by": b.created_by, "created_at": b.created_at.isoformat(),
              "applied_at": b.applied_at.isoformat() if b.applied_at else None,
-             "rollback_reason": b.rollback_reason} for b in batch_domain.list_batches(db.session)]
+             "rollback_reason": b.rollback_reason} for b in batch_actions.list_batches(operator())]
     if as_json:
         echo_json(rows)
         return
@@ -89,5 +90,6 @@ def list_command(as_json: bool) -> None:
 @domain_errors
 def rollback_command(batch_id: int, reason: str) -> None:
     """Roll back an applied batch (refused for records changed after it)."""
-    result = batch_domain.rollback(db.session, batch_id, reason=reason, actor="cli")
-    click.echo(f"Batch {result['batch']} rolled back: {result['restored']} records restored.")
+    result = batch_actions.rollback_now(operator(), batch_id, reason)
+    click.echo(f"Batch {result['batch']} rolled back: {result['restored']} records restored, "
+               f"{result['reopened']} flags reopened.")

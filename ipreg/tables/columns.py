@@ -1,9 +1,14 @@
 """The column interfaces of the import and re-assignment files, with their Vietnamese header aliases.
 
 These names are an interface (officers' templates and other tools depend on them): change them only with
-a migration of those templates. Headers are compared folded, so tone marks and case do not matter.
+a migration of those templates. Headers are compared folded, so tone marks and case do not matter. A header
+may write a column in both languages ("Vai trò (role)", "role (Vai trò)", "Số đăng ký / reg_no"): the
+templates write the Vietnamese name first and the key beside, so that a file reads Vietnamese and every
+file with the bare English keys keeps working.
 """
 from __future__ import annotations
+
+import re
 
 from ..core.text import fold
 
@@ -64,5 +69,23 @@ def alias_map(columns: list[str], vietnamese: dict[str, list[str]]) -> dict[str,
     return out
 
 
+def column_of(title: str, aliases: dict[str, str]) -> str | None:
+    """The canonical column of a header: its own name or alias, or one half of a bilingual header."""
+    found = aliases.get(fold(title))
+    if found is None:
+        for part in re.split(r"[(/|)]", title or ""):
+            found = aliases.get(fold(part))
+            if found:
+                break
+    return found
+
+
+def titled(column: str, vietnamese: dict[str, list[str]]) -> str:
+    """The template's header of a column: its first Vietnamese name, then the key ("Vai trò (role)")."""
+    name = vietnamese[column][0]
+    return f"{name[:1].upper()}{name[1:]} ({column})"
+
+
 RECORD_ALIASES = alias_map(RECORD_COLUMNS + RECORD_OPTIONAL, RECORD_ALIASES_VI)
 REASSIGN_ALIASES = alias_map(REASSIGN_COLUMNS, REASSIGN_ALIASES_VI)
+REASSIGN_TITLES = {c: titled(c, REASSIGN_ALIASES_VI) for c in REASSIGN_COLUMNS}

@@ -3,19 +3,20 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+
 from ..actions import accounts as account_actions
 from ..actions import admin as admin_actions
-from ..batches import service as batch_domain
-from ..batches.template import template
-from ..core.errors import N_, IpregError
+from ..actions import batches as batch_actions
+from ..core.errors import N_, IpregError, NotFound
 from ..extensions import db
 from ..gazetteer.snapshot import get_gazetteer
 from ..models.user import ROLES
 from ..tables.reader import sniff
+from .errors import translate_error
 from .jobs import redirect_to, start_job
 from .params import MAX_PAGE, bounded
 from .security import context, requires
-from .uploads import preview_upload, spreadsheet_upload, stage
+from .uploads import job_options, preview_upload, spreadsheet_upload, stage
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,18 +35,17 @@ def index():
 @bp.get("/batches")
 @requires("batch")
 def batches():
-    return render_template("admin/batches.html", batches=batch_domain.list_batches(db.session),
+    return render_template("admin/batches.html", batches=batch_actions.list_batches(context()),
                            provinces=_new_provinces())
 
 
 @bp.get("/batches/template.<fmt>")
 @requires("batch")
 def batch_template(fmt: str):
-    if fmt not in ("csv", "xlsx"):
-        raise IpregError(N_("Unknown export format %(fmt)s: use csv or xlsx."), fmt=fmt)
     province = (request.args.get("province") or "")[:2] or None
-    data = template(db.session, fmt, province, prefill=request.args.get("prefill") == "1")
-    return Response(data, mimetype=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8",
+    data = batch_actions.template_file(context(), fmt, province, prefill=request.args.get("prefill") == "1")
+    # mimetype, not content_type: Flask adds "; charset=utf-8" to a text type itself, once
+    return Response(data, mimetype=XLSX if fmt == "xlsx" else "text/csv",
                     headers={"Content-Disposition": f"attachment; filename=ipreg-reassign-template.{fmt}"})
 
 
@@ -59,27 +59,38 @@ def upload():
 @bp.get("/batches/<int:batch_id>")
 @requires("batch")
 def batch(batch_id: int):
-    item = batch_domain.get_batch(db.session, batch_id)
-    changes = item.plan["changes"]
-    return render_template("admin/batch.html", batch=item, changes=changes,
-                           flags=sum(len(c["flags"]) for c in changes))
+    return render_template("admin/batch.html", **batch_actions.batch_page(context(), batch_id))
+
+
+def _refused_on_page(batch_id: int, exc: IpregError):
+    """A refused apply or rollback (a wrong count, no reason, a batch no longer in that state): the batch's
+    page again, with the message above its form, still usable."""
+    if isinstance(exc, NotFound):
+        raise exc
+    return render_template("admin/batch.html", **batch_actions.batch_page(context(), batch_id),
+                           refused=translate_error(exc)), exc.status
 
 
 @bp.post("/batches/<int:batch_id>/apply")
 @requires("batch")
 def apply(batch_id: int):
     """Checked here (the count typed, the status); applied by the job worker in one transaction."""
-    confirm = request.form.get("confirm", "").strip()
-    batch_domain.check_ready(batch_domain.get_batch(db.session, batch_id), confirm)
-    return redirect_to(start_job("batch_apply", {"batch_id": batch_id, "confirm": int(confirm)}))
+    try:
+        job = batch_actions.start_apply(context(), batch_id, request.form.get("confirm", ""), **job_options())
+    except IpregError as exc:
+        return _refused_on_page(batch_id, exc)
+    return redirect_to(job)
 
 
 @bp.post("/batches/<int:batch_id>/rollback")
 @requires("rollback")
 def rollback(batch_id: int):
     """Checked here (status, reason); rolled back by the job worker in one transaction."""
-    reason = batch_domain.check_rollback(batch_domain.get_batch(db.session, batch_id), request.form.get("reason"))
-    return redirect_to(start_job("batch_rollback", {"batch_id": batch_id, "reason": reason}))
+    try:
+        job = batch_actions.start_rollback(context(), batch_id, request.form.get("reason"), **job_options())
+    except IpregError as exc:
+        return _refused_on_page(batch_id, exc)
+    return redirect_to(job)
 
 
 @bp.route("/import", methods=["GET", "POST"])

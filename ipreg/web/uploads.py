@@ -18,15 +18,15 @@ from pathlib import Path
 from flask import current_app, redirect, render_template, url_for
 from werkzeug.datastructures import FileStorage
 
-from ..batches import service as batch_domain
+from ..actions import batches as batch_actions
 from ..batches.reading import read_reassignment
+from ..batches.state import file_hash
 from ..core.errors import N_, IpregError
-from ..extensions import db
 from ..jobs.queue import upload_path
 from ..tables.reader import sniff
 from ..tables.sheets import Limits, check_workbook
-from .jobs import redirect_to, start_job
-from .security import actor_name
+from .jobs import redirect_to
+from .security import context
 
 SPREADSHEET_TYPES = {
     "", "text/csv", "text/plain", "text/x-csv", "application/csv", "application/x-csv", "application/octet-stream",
@@ -68,9 +68,15 @@ def check_csv_header(data: bytes, filename: str, max_cell_chars: int) -> None:
 
 def stage(data: bytes, filename: str) -> Path:
     """Keep the upload where its job will read it."""
-    path = upload_path(Path(current_app.instance_path) / "uploads", batch_domain.file_hash(data), filename)
+    path = upload_path(Path(current_app.instance_path) / "uploads", file_hash(data), filename)
     path.write_bytes(data)
     return path
+
+
+def job_options() -> dict:
+    """How this app runs jobs: by the worker, or (tests, demos) at once in the request."""
+    cfg = current_app.config
+    return {"inline": cfg["IPREG_RUN_JOBS_INLINE"], "lease_seconds": cfg["IPREG_JOB_LEASE_SECONDS"]}
 
 
 def preview_upload(upload: FileStorage | None):
@@ -80,17 +86,16 @@ def preview_upload(upload: FileStorage | None):
     kind = sniff(data, upload.filename)
     cfg = current_app.config
     limits = {"max_rows": cfg["IPREG_MAX_ROWS"], "max_cell_chars": cfg["IPREG_MAX_CELL_CHARS"]}
+    allow_future = cfg["IPREG_ALLOW_FUTURE_EFFECTIVE"]
     if is_large(data, kind):
         if kind == "csv":
             check_csv_header(data, upload.filename, limits["max_cell_chars"])
         else:  # a zip bomb, XML entities or an oversized sheet are refused now, by streaming (~0.1 s / 10 MB)
             check_workbook(data, Limits(limits["max_rows"], limits["max_cell_chars"]))
-        return redirect_to(start_job("batch_preview", {
-            "path": str(stage(data, upload.filename)), "filename": upload.filename[:255], **limits,
-            "allow_future": cfg["IPREG_ALLOW_FUTURE_EFFECTIVE"]}))
-    report = batch_domain.preview(db.session, data, upload.filename, actor=actor_name(), **limits,
-                                  max_bytes=cfg["MAX_CONTENT_LENGTH"], allow_future=cfg["IPREG_ALLOW_FUTURE_EFFECTIVE"])
+        return redirect_to(batch_actions.start_preview(context(), str(stage(data, upload.filename)), upload.filename,
+                                                       limits=limits, allow_future=allow_future, **job_options()))
+    report = batch_actions.preview_file(context(), data, upload.filename, allow_future=allow_future,
+                                        limits={**limits, "max_bytes": cfg["MAX_CONTENT_LENGTH"]})
     if report["errors"]:
-        db.session.rollback()
         return render_template("admin/report.html", report=report, filename=upload.filename), 400
     return redirect(url_for("admin.batch", batch_id=report["batch"]))
