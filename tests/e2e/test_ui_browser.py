@@ -73,7 +73,9 @@ def test_review_queue_works_from_the_keyboard(server):
         assert page.evaluate("document.activeElement.matches('#queue tbody tr')")
         page.keyboard.press("j")
         page.keyboard.press("x")
-        assert page.locator("#queue tbody tr:nth-child(2) input[type=checkbox]").is_checked()
+        second = page.locator("#queue tbody tr[data-href]").nth(1)
+        assert second.locator("input.record-select").is_checked()  # x selects the record's flags
+        assert all(box.is_checked() for box in second.locator("input[name=flag]").all())
         page.keyboard.press("k")
         page.keyboard.press("Enter")
         page.wait_for_url("**/review/flags/**")
