@@ -48,10 +48,10 @@ def province_csv(gaz, n: int, seed: int = 7) -> bytes:
         name = f"{product} {district.short_name} {i + 1}"
         draw = rng.random()
         if draw < 0.07:
-            parties = ["Nhà nước Việt Nam", "state", "", f"Ủy ban nhân dân {district.name.lower()}", "district_pc",
-                       district.code]
+            committee = f"Ủy ban nhân dân {district.type.lower()} {district.short_name}"
+            parties = ["Nhà nước Việt Nam", "state", "", committee, "district_pc", district.code]
         elif draw < 0.12:
-            parties = ["Nhà nước Việt Nam", "state", "", f"Sở Khoa học và Công nghệ {province.name.lower()}",
+            parties = ["Nhà nước Việt Nam", "state", "", f"Sở Khoa học và Công nghệ tỉnh {province.short_name}",
                        "dost", province.code]
         else:
             parties = [f"Hội {product} {district.short_name}", "association", district.code, "", "", ""]
@@ -159,7 +159,7 @@ def _acknowledge_page(session) -> tuple[float, int]:
 
 
 def run(smoke: bool = False) -> list[Figure]:
-    n = 200 if smoke else 1_000
+    n = 200 if smoke else 900
     env = fresh_instance()
     ipreg("init", env=env)
     app = app_for(env)
@@ -178,7 +178,7 @@ def run(smoke: bool = False) -> list[Figure]:
         for page in (1, deep):
             seconds, body = _requests(client, f"/review/?province=new:{PROVINCE}&page={page}")
             lines = body.count(b'<tr tabindex="0" data-href=')
-            chips = body.count(b'<a class="chip sev-')
+            chips = body.count(b'<input type="checkbox" name="flag"')
             old_ms = _old_page_ms(db.session, (page - 1) * 50)
             new_ms = _new_page_ms(system(db.session, "bench"), (page - 1) * 50)
             where = f"page {page} of {pages_new}"

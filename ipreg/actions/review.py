@@ -12,10 +12,9 @@ from ..gazetteer.snapshot import get_gazetteer
 from ..models import Flag
 from ..models.registry import PARTY_KINDS
 from ..reform.completion import complete_area_unit
-from ..reform.letters import draft_requests
 from ..reform.findings import RULES
-from ..reform.queries import (FlagQuery, flags_of_records, queue_counts, queue_order, record_flags,
-                              record_provinces)
+from ..reform.letters import draft_requests
+from ..reform.queries import FlagQuery, flags_of_records, queue_counts, queue_order, record_flags, record_provinces
 from ..reform.review import accept_flag, assign_flag, comment_flag, dismiss_flag, flag_comments, successor_options
 from ..reform.stats import statistics
 from ..reform.summaries import short_reason
@@ -139,9 +138,11 @@ def acknowledge_many(ctx: Context, flag_ids: list[int]) -> int:
         flags = _selected(ctx, flag_ids)
         others = [f for f in flags if f.rule not in REWORDINGS]
         if others:
-            raise IpregError(N_("Only re-wordings (low severity) can be acknowledged together; %(n)d selected "
-                                "flags need a decision on their own page: %(rules)s."), n=len(others),
-                             rules=", ".join(sorted({f.rule for f in others})))
+            records = dict.fromkeys(f"{f.registration.name} ({f.registration.reg_no or f.registration.internal_id})"
+                                    for f in others)
+            raise IpregError(N_("Only re-wordings (low severity) can be acknowledged together; nothing was changed. "
+                                "Flags that need a decision (%(n)d) are on: %(records)s."), n=len(others),
+                             records="; ".join(list(records)[:5]) + ("…" if len(records) > 5 else ""))
         for flag in flags:
             dismiss_flag(session, flag, ACKNOWLEDGED, ctx.actor)
     return len(flags)
