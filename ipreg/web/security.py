@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
@@ -184,13 +185,22 @@ def _password_first() -> None:
         deny(403, _("Change your one-time password first."))
 
 
+def _tile_origin() -> str:
+    """The optional base map's origin (IPREG_TILE_URL), from which map pages load tile images."""
+    url = current_app.config.get("IPREG_TILE_URL")
+    if not url:
+        return ""
+    parts = urlsplit(url.replace("{s}", "*"))  # Leaflet's {s} subdomains: a wildcard host
+    return f" {parts.scheme}://{parts.netloc}"
+
+
 def _headers(response):
     nonce = getattr(g, "csp_nonce", "")
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; "
         f"script-src 'self' 'nonce-{nonce}'; "
         "style-src 'self' 'unsafe-inline'; "  # Leaflet positions tiles and popups with inline styles
-        "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
+        f"img-src 'self' data: blob:{_tile_origin()}; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
         "base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"

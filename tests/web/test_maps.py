@@ -424,3 +424,5 @@ def test_a_base_map_only_when_configured(map_officer, mapped):
         page = map_officer.get(url).get_data(as_text=True)
         assert tiles_call(page) == ("https://tiles.example.org/{z}/{x}/{y}.png", "© Example <b>contributors</b>"), url
         assert "<b>contributors" not in page  # inside the script as JSON; maps.js sets it as text
+        csp = map_officer.get(url).headers["Content-Security-Policy"]
+        assert "img-src 'self' data: blob: https://tiles.example.org;" in csp, url  # the browser may load them
