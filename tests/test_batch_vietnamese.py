@@ -189,16 +189,21 @@ def test_a_rolled_back_file_is_applied_again_as_a_new_batch(flagged, tmp_path):
 
 
 def test_the_batch_pages_show_the_offices_time_and_what_a_rollback_reopened(flagged, tmp_path):
-    from ipreg.batches import service
     from ipreg.extensions import db
     from ipreg.models import Batch
 
     path = tmp_path / "vi.csv"
     path.write_text(VI_HEADER + VI_ROWS, encoding="utf-8")
     batch_id = reassign(flagged, path)[1]["batch"]
+    runner = flagged.test_cli_runner()
+    said = runner.invoke(args=["batches", "rollback", str(batch_id), "--reason", "wrong decision number"]).output
+    assert f"Batch {batch_id} rolled back: 2 records restored" in said and "flags reopened" in said
+    listed = runner.invoke(args=["batches", "list"]).output.splitlines()
+    assert listed[0].split() == ["batch", "status", "records", "sha-256", "file"]
+    assert listed[1].split()[:3] == [str(batch_id), "rolled_back", "2"]
     with flagged.app_context():
-        result = service.rollback(db.session, batch_id, reason="wrong decision number", actor="admin")
         batch = db.session.get(Batch, batch_id)
+        result = batch.plan["rolled_back"]
         batch.created_at = datetime(2025, 7, 20, 10, 19)  # stored in UTC, as every table stores time
         db.session.commit()
     assert result["restored"] == 2 and result["reopened"] >= 2

@@ -80,8 +80,9 @@ def list_command(as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
+    click.echo(f"{'batch':>5} {'status':<12} {'records':>7} {'sha-256':<12} file")
     for r in rows:
-        click.echo(f"{r['id']:>5} {r['status']:<12} {r['changed']:>6} {r['file']} {r['file_hash'][:12]}")
+        click.echo(f"{r['id']:>5} {r['status']:<12} {r['changed']:>7} {r['file_hash'][:12]} {r['file']}")
 
 
 @batches.command("rollback")
