@@ -10,8 +10,11 @@
     boxes(row, "input[name=flag]").forEach(function (box) { box.checked = checked; });
   }
   rows.forEach(function (row) {
-    var box = row.querySelector("input.record-select");
-    if (box) { box.addEventListener("change", function () { setRecord(row, box.checked); }); }
+    var box = row.querySelector("input.record-select");  // hidden without this script: it selects nothing itself
+    if (box) {
+      box.hidden = false;
+      box.addEventListener("change", function () { setRecord(row, box.checked); });
+    }
   });
   var all = document.getElementById("select-rewordings");
   if (all) {
