@@ -318,6 +318,6 @@ def test_the_flag_page_names_the_rule_the_provinces_and_what_each_share_is(flagg
     assert "Provinces from 1 July 2025:" in page
     if "Share of the old unit" in page:  # the evidence table says what its percentages are
         assert re.search(r"Share: the part of the old unit(&#39;|')s area that went into the new unit", page)
-        assert '<div class="table-scroll">' in page
+        assert '<div class="table-scroll" tabindex="0" role="region"' in page
     for share in re.findall(r'<span class="share">(.*?)</span>', page):
         assert "lies in the area" in share or "went into this unit" in share
