@@ -191,7 +191,8 @@ class RowChecker:
         level = KIND_LEVEL.get(party_kind or "")
         name, code = split_coded(text)
         listed = self.gaz.by_key.get(("new", code)) if code else None
-        if listed is not None and fold(name) in (fold(listed.name), fold(listed.short_name)):
+        if listed is not None and (not level or listed.level == level) \
+                and fold(name) in (fold(listed.name), fold(listed.short_name)):
             return listed  # as the template's list of provinces writes it: "Tỉnh Lào Cai (15)"
         unit, msgid, params, candidates, *_ = self.units.resolve(text, "new", (level,) if level else None)
         if unit is None:
