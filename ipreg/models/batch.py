@@ -13,10 +13,11 @@ class Batch(Base):
     """An uploaded re-assignment file: its hash, rows, validated plan, and what happened to it."""
 
     __tablename__ = "batch"
-    # A file (by hash) can be applied only once: enforced by the database too.
+    # A file (by hash) stands applied in one batch at most: enforced by the database too. After a rollback it
+    # may be applied again, as a new batch (migration 0008).
     __table_args__ = (sa.Index("ix_batch_applied_hash", "file_hash", unique=True,
-                               sqlite_where=sa.text("applied_at IS NOT NULL"),
-                               postgresql_where=sa.text("applied_at IS NOT NULL")),)
+                               sqlite_where=sa.text("status = 'applied'"),
+                               postgresql_where=sa.text("status = 'applied'")),)
 
     id = sa.Column(sa.Integer, primary_key=True)
     file_hash = sa.Column(sa.String(64), nullable=False, index=True)
