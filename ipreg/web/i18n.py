@@ -61,19 +61,36 @@ def label(group: str, value) -> str:
 VINTAGE_MARKS = {"old": _l("old"), "new": _l("new")}
 
 
+_PROVINCE_LABELS: dict[str, tuple] = {}
+
+
+def province_labels() -> dict[tuple[str, str], str]:
+    """Every province's label by (vintage, code), made once per gazetteer snapshot and language (a page may
+    show a hundred of them; the gazetteer is looked up once per request)."""
+    gaz = g.get("ipreg_gazetteer")
+    if gaz is None:
+        gaz = g.ipreg_gazetteer = get_gazetteer(db.session)
+    locale = str(get_locale() or "vi")
+    stored = _PROVINCE_LABELS.get(locale)
+    if stored is None or stored[0] is not gaz:
+        labels = {(u.vintage, u.code): _label(gaz, u) for v in ("new", "old") for u in gaz.provinces(v)}
+        stored = _PROVINCE_LABELS[locale] = (gaz, labels)
+    return stored[1]
+
+
+def _label(gaz, unit) -> str:
+    other = gaz.by_key.get(("new" if unit.vintage == "old" else "old", unit.code))
+    if other is not None and other.short_name != unit.short_name:
+        return f"{unit.short_name} ({unit.code}, {VINTAGE_MARKS[unit.vintage]})"
+    return f"{unit.short_name} ({unit.code})"
+
+
 def province_label(code: str | None, vintage: str = "new") -> str:
     """A province by name with its code beside: "Tây Ninh (80, mới)". The vintage is said when the code
     names another province in the other vintage (80 is Long An before 2025-07-01 and Tây Ninh after)."""
     if not code:
         return ""
-    gaz = get_gazetteer(db.session)
-    unit = gaz.by_key.get((vintage, code))
-    if unit is None:
-        return code
-    other = gaz.by_key.get(("new" if vintage == "old" else "old", code))
-    if other is not None and other.short_name != unit.short_name:
-        return f"{unit.short_name} ({code}, {VINTAGE_MARKS[vintage]})"
-    return f"{unit.short_name} ({code})"
+    return province_labels().get((vintage, code), code)
 
 
 def provinces_label(codes, vintage: str = "new") -> str:

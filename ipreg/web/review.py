@@ -5,7 +5,6 @@ from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..actions import review as actions
@@ -13,14 +12,12 @@ from ..core.documents import document_path
 from ..core.errors import N_, IpregError
 from ..core.exports import to_csv, to_xlsx
 from ..core.text import vi_sort_key
-from ..extensions import db
-from ..gazetteer.snapshot import get_gazetteer
 from ..models.registry import PARTY_KINDS
 from ..reform.queries import FlagQuery, valid_rule
 from ..reform.rules import RULES
 from ..registry.cells import parse_date
 from .errors import translate_error, translate_message
-from .i18n import label, province_label
+from .i18n import label, province_labels
 from .jobs import redirect_to, start_job
 from .params import MAX_PAGE, bounded, row_id, row_ids
 from .security import context, current_scope, requires
@@ -73,24 +70,8 @@ def queue():
     data = actions.queue_page(context(), query)
     return render_template("review/queue.html", **data, query=query, rules=_rules_by_severity(),
                            severities=SEVERITIES, party_kinds=PARTY_KINDS, acknowledged=actions.ACKNOWLEDGED,
-                           province_names=_province_labels(),
+                           province_names=province_labels(),
                            page=query.offset // PAGE + 1, pages=max(1, -(-data["total"] // PAGE)))
-
-
-_PROVINCE_LABELS: dict[str, tuple] = {}
-
-
-def _province_labels() -> dict[tuple[str, str], str]:
-    """Every province's label ("Tây Ninh (80, mới)") by (vintage, code), made once per gazetteer snapshot and
-    language: a label reads the gazetteer, and the queue shows about a hundred of them (the select, the lines)."""
-    gaz = get_gazetteer(db.session)
-    locale = str(get_locale() or "vi")
-    stored = _PROVINCE_LABELS.get(locale)
-    if stored is None or stored[0] is not gaz:
-        labels = {(u.vintage, u.code): province_label(u.code, u.vintage) for v in ("new", "old")
-                  for u in gaz.provinces(v)}
-        stored = _PROVINCE_LABELS[locale] = (gaz, labels)
-    return stored[1]
 
 
 def _rules_by_severity() -> dict[str, list[str]]:
@@ -215,7 +196,8 @@ def drafts():
     return _docx(actions.selection_letters(context(), row_ids(request.args.getlist("flag"))))
 
 
-STAT_TABLES = {"provinces": ["province_code", "records", "open_high", "open_medium", "open_low", "closed"],
+STAT_TABLES = {"provinces": ["province_code", "records", "open_high", "open_medium", "open_low", "accepted",
+                             "dismissed", "resolved", "closed"],
                "rules": ["rule", "severity", "open", "accepted", "dismissed", "resolved"],
                "monitoring": ["figure", "description", "records"]}
 
@@ -244,8 +226,7 @@ def stats():
             name: [cols] + [[r[c] for c in cols] for r in table_rows] for name, (table_rows, cols) in tables.items()})
         return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": "attachment; filename=ipreg-statistics.xlsx"})
-    names = {u.code: u.name for u in get_gazetteer(db.session).provinces("new")}
-    return render_template("review/stats.html", data=data, names=names)
+    return render_template("review/stats.html", data=data)
 
 
 @bp.get("/documents/<sha256>")
