@@ -17,7 +17,8 @@ from pathlib import Path
 
 from common import Figure, table
 
-BENCHES = ["gazetteer", "history", "registry", "flags", "upload", "uploads_memory", "maps", "load", "growth"]
+BENCHES = ["gazetteer", "history", "registry", "flags", "review_queue", "upload", "uploads_memory", "maps", "load",
+           "growth"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,6 @@ def test_every_benchmark_runs_on_small_sizes(tmp_path):
                             cwd=ROOT / "bench", env=env, capture_output=True, text=True, timeout=1500)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     text = output.read_text(encoding="utf-8")
-    for bench in ("gazetteer", "registry", "flags", "upload", "maps", "load", "growth"):
+    for bench in ("gazetteer", "registry", "flags", "queue", "upload", "maps", "load", "growth"):
         assert f"| {bench}" in text, bench
     assert "benchmark failed to run" not in text
