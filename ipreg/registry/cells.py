@@ -14,12 +14,8 @@ from ..gazetteer.history import UnitHistory
 from ..gazetteer.names import Candidate
 from ..gazetteer.snapshot import Gazetteer, Unit
 from ..tables.reader import NumberCell
+from ..tables.values import KINDS, read_value
 
-KIND_ALIASES = {
-    "gi": "GI", "cddl": "GI", "chi dan dia ly": "GI",
-    "collective": "COLLECTIVE", "nhtt": "COLLECTIVE", "nhan hieu tap the": "COLLECTIVE",
-    "certification": "CERTIFICATION", "nhcn": "CERTIFICATION", "nhan hieu chung nhan": "CERTIFICATION",
-}
 STATUS_ALIASES = {
     "pending": "pending", "dang xu ly": "pending", "don": "pending", "cho cap": "pending",
     "registered": "registered", "da cap": "registered", "con hieu luc": "registered", "hieu luc": "registered",
@@ -94,7 +90,7 @@ def parse_nice_classes(text: str) -> str | None:
 
 
 def parse_kind(text: str) -> str:
-    kind = KIND_ALIASES.get(fold(text))
+    kind = read_value(text, KINDS)
     if kind is None:
         raise Unparsable(N_("Unknown kind %(value)s: use GI, COLLECTIVE or CERTIFICATION"), value=text)
     return kind
