@@ -75,7 +75,8 @@ def _link_json(old: Unit, new: Unit, link: Link) -> dict:
 
 # Where a succession link comes from, as the evidence names it (the table decides where both speak).
 SOURCES = {"nso": "Bảng chuyển đổi của Tổng cục Thống kê / statistics office's conversion table",
-           "vau": "vietnamadminunits (where the statistics office's table is silent)"}
+           "vau": "vietnamadminunits (nơi bảng của Tổng cục Thống kê không ghi) / vietnamadminunits (where the "
+                  "statistics office's table is silent)"}
 
 
 def link_json(gaz: Gazetteer, link: Link) -> dict:

@@ -78,6 +78,18 @@ def commune_resolution(gaz: Gazetteer, unit: Unit) -> Act | None:
                f"về việc sắp xếp các đơn vị hành chính cấp xã của {_lower_type(province)} năm 2025")
 
 
+def written_out(text: str | None) -> str:
+    """An act as the sources write it, for a page: the register's "Số: 1674/NQ-UBTVQH15; Ngày: 16/06/2025"
+    becomes "Nghị quyết số 1674/NQ-UBTVQH15 ngày 16/6/2025 của Ủy ban Thường vụ Quốc hội"; other text as it is."""
+    match = _REGISTER.fullmatch((text or "").strip())
+    if match is None:
+        return text or ""
+    kind, issuer = ("Nghị quyết", " của Ủy ban Thường vụ Quốc hội") if "/NQ-UBTVQH" in match["number"] else \
+        ("Văn bản", "")
+    signed = date(int(match["year"]), int(match["month"]), int(match["day"]))
+    return f"{kind} số {match['number']} ngày {cited_date(signed)}{issuer}"
+
+
 def _lower_type(province: Unit) -> str:
     """'Tỉnh Ninh Bình' → 'tỉnh Ninh Bình', as a province is named inside a sentence."""
     return province.name[:1].lower() + province.name[1:]

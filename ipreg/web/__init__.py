@@ -10,12 +10,8 @@ NAV = (
     ("review.stats", _l("Statistics"), "read_flags"),
     ("units.search", _l("Units"), "read"),
     ("maps.overview", _l("Maps"), "read"),
-    ("admin.batches", _l("Batch re-assignment"), "batch"),
-    ("admin.import_records", _l("Import"), "import"),
-    ("admin.gazetteer", _l("Gazetteer"), "gazetteer"),
-    ("admin.users", _l("Users"), "manage_users"),
-    ("admin.audit_log", _l("Audit log"), "audit"),
     ("jobs.index", _l("Jobs"), "jobs"),
+    ("admin.index", _l("Administration"), "batch"),  # batches, import, gazetteer, users, audit log
 )
 
 

@@ -1,8 +1,9 @@
 """Administration: batch re-assignment (template, upload, preview, apply, rollback), users, audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..actions import accounts as account_actions
 from ..actions import admin as admin_actions
@@ -15,7 +16,7 @@ from ..tables.reader import sniff
 from .errors import translate_error
 from .jobs import redirect_to, start_job
 from .params import MAX_PAGE, bounded
-from .security import context, requires
+from .security import can, context, requires
 from .uploads import job_options, preview_upload, spreadsheet_upload, stage
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -26,10 +27,22 @@ def _new_provinces() -> list:
     return get_gazetteer(db.session).provinces("new")
 
 
+ADMIN_PAGES = (
+    ("admin.batches", _l("Batch re-assignment"), _l("Change holders and managers of many records from one file: "
+                                                    "template, preview, apply, roll back."), "batch"),
+    ("admin.import_records", _l("Import"), _l("Add or update records from a registry file."), "import"),
+    ("admin.gazetteer", _l("Gazetteer"), _l("The administrative units loaded, and reloading them."), "gazetteer"),
+    ("admin.users", _l("Users"), _l("Accounts, roles and provinces."), "manage_users"),
+    ("admin.audit_log", _l("Audit log"), _l("Every change and every refused request."), "audit"),
+)
+
+
 @bp.get("/")
 @requires("batch")
 def index():
-    return redirect(url_for("admin.batches"))
+    """The administrator's pages, one entry in the menu."""
+    pages = [(endpoint, title, text) for endpoint, title, text, permission in ADMIN_PAGES if can(permission)]
+    return render_template("admin/index.html", pages=pages)
 
 
 @bp.get("/batches")

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import babel, db
 from ..gazetteer.history import METHOD_WORDS
 from ..gazetteer.snapshot import get_gazetteer
+from ..reform.letters_acts import written_out
 from .errors import translate, translate_message
 
 LANGUAGES = ("vi", "en")
@@ -126,6 +127,7 @@ def vndate(value) -> str:
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["vndate"] = vndate
+    app.jinja_env.filters["act"] = written_out  # "Số: …; Ngày: …" of the sources, written out
     app.jinja_env.filters["tr"] = translate  # a domain Message (problem, unit search) in the interface language
     app.jinja_env.filters["tr_msgid"] = translate_message  # a domain msgid (N_) without params
     app.jinja_env.globals.update(
