@@ -224,7 +224,7 @@ def test_the_preview_shows_expansions_and_warnings_in_a_box_that_scrolls(flagged
     response = client.post("/admin/batches?lang=en", data={"csrf_token": token, "file": (
         io.BytesIO(body.encode()), "vi.csv", "text/csv")}, content_type="multipart/form-data")
     assert response.status_code == 302
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    page = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
     assert "written in the file: Sở KH&amp;CN Lào Cai" in page
     assert "Sở KH&amp;CN Lào Cai written out as Sở Khoa học và Công nghệ tỉnh Lào Cai" in page
     assert page.count('class="table-scroll"') == 2

@@ -178,8 +178,8 @@ def test_a_selection_with_a_high_flag_is_refused_whole(flagged, officer):
     low, high = _flags(flagged, "low")[:3], _flags(flagged, "high")[:1]
     before = _audits(flagged, "flag.dismiss")
     token = csrf_token(officer, "/review/")
-    response = officer.post("/review/bulk", data={"csrf_token": token, "action": "acknowledge",
-                                                   "flag": low + high, "back": "/review/?lang=en"},
+    response = officer.post("/review/bulk?lang=en", data={"csrf_token": token, "action": "acknowledge",
+                                                           "flag": low + high, "back": "/review/?lang=en"},
                             follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'class="flash error"' in page
