@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 
 from flask import Flask, g, request, session
 from flask_babel import format_date, format_datetime, get_locale
@@ -53,6 +54,10 @@ LABELS = {
     "source": {"import": _l("import"), "review": _l("review"), "batch": _l("batch"), "rollback": _l("rollback"),
                "edit": _l("edit")},
 }
+
+
+# The templates' names of the label groups (role_of_fact_label reads the group "fact_role").
+LABEL_GLOBALS = {name: name for name in LABELS} | {"role_of_fact": "fact_role"}
 
 
 def label(group: str, value) -> str:
@@ -136,18 +141,8 @@ def init_i18n(app: Flask) -> None:
         link_label=lambda kind: str(LINK_LABELS.get(kind, kind)),
         event_label=lambda kind: str(EVENT_LABELS.get(kind, kind)),
         method_label=lambda method: translate_message(METHOD_WORDS[method]) if method in METHOD_WORDS else method,
-        kind_label=lambda v: label("kind", v),
-        status_label=lambda v: label("status", v),
-        party_kind_label=lambda v: label("party_kind", v),
-        coverage_label=lambda v: label("coverage", v),
-        severity_label=lambda v: label("severity", v),
-        flag_status_label=lambda v: label("flag_status", v),
-        role_of_fact_label=lambda v: label("fact_role", v),
-        role_label=lambda v: label("role", v),
-        batch_status_label=lambda v: label("batch_status", v),
-        outcome_label=lambda v: label("outcome", v),
-        source_label=lambda v: label("source", v),
-        rule_label=lambda v: label("rule", v),
+        # kind_label(v), status_label(v), … one per group of LABELS
+        **{f"{name}_label": partial(label, group) for name, group in LABEL_GLOBALS.items()},
         province_label=province_label,
         provinces_label=provinces_label,
     )
