@@ -77,7 +77,8 @@ _KEEP = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: parts of the 
 
 def vi_sort_key(value: str | None) -> tuple:
     """A key that sorts Vietnamese text as a Vietnamese reader expects: "Bà Đen" before "Buôn Ma Thuột",
-    "Đoan Hùng" after "Dương Kinh", a < ă < â, tone marks secondary; case ignored; digits before letters."""
+    "Đoan Hùng" after "Dương Kinh", a < ă < â, tone marks secondary; case ignored; spaces and punctuation before
+    digits, digits before letters (as PostgreSQL's ICU collation ``vi`` orders them)."""
     letters, tones = [], []
     for char in unicodedata.normalize("NFD", canonical_tones(value).lower()):
         if char in _TONES:
@@ -95,7 +96,7 @@ def vi_sort_key(value: str | None) -> tuple:
             letters.append((1, ord(char)))
         elif char.isspace():
             letters.append((0, 0))
-        else:
-            letters.append((3, ord(char)))
+        else:  # punctuation before digits and letters, as ICU's Vietnamese order has it
+            letters.append((0, 1 + ord(char)))
         tones.append(0)
     return tuple(letters), tuple(tones)

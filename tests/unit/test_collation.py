@@ -7,7 +7,8 @@ from ipreg.core.text import vi_sort_key
 
 # As a Vietnamese dictionary orders them (Từ điển tiếng Việt, Hoàng Phê): letters first, tone marks after.
 ORDERED = ["An", "Ăn", "Ân", "Ba", "Bà", "Bả", "Bá", "Bà Đen", "Bún", "Buôn Ma Thuột", "Bưởi Phúc Trạch",
-           "Dương Kinh", "Đan Phượng", "Đoan Hùng", "Êm", "Gò Công", "Ô Môn", "Ơn", "Ủy ban", "Ưng", "Yên Bái"]
+           "Dương Kinh", "Đan Phượng", "Đoan Hùng", "Êm", "Gò Công", "Mường Khương - Bát Xát", "Mường Khương 2",
+           "Mường Khương Xã", "Ô Môn", "Ơn", "Ủy ban", "Ưng", "Yên Bái"]
 
 
 def test_python_order_is_the_dictionarys():
