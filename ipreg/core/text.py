@@ -97,6 +97,18 @@ def vi_sort_key(value: str | None) -> tuple:
         elif char.isspace():
             letters.append((0, 0))
         else:  # punctuation before digits and letters, as ICU's Vietnamese order has it
-            letters.append((0, 1 + ord(char)))
+            letters.append((0, 1))
         tones.append(0)
     return tuple(letters), tuple(tones)
+
+
+def vi_sort_string(value: str | None) -> str:
+    """``vi_sort_key`` as a string of digits, stored beside a name so that the database sorts by it in any
+    collation (digits compare alike in all of them): two digits a character (space 02, punctuation 03, digits
+    1d, letters 20 + their place in the alphabet, others 99), 01 to end the letters, then a digit a tone."""
+    letters, tones = vi_sort_key(value)
+    codes = {(0, 0): "02", (0, 1): "03"}
+    primary = "".join(codes.get(item) or (f"1{chr(item[1])}" if item[0] == 1 else
+                                          f"{20 + item[1]:02d}" if item[0] == 2 else "99") for item in letters)
+    return primary + "01" + "".join(str(tone) for tone in tones)
+

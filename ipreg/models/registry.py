@@ -60,6 +60,8 @@ class Registration(Base):
     area_vintage = sa.Column(sa.Date)
     area_polygon = sa.Column(Geometry)
     search_text = sa.Column(sa.Text, nullable=False, default="")
+    # The name in Vietnamese order as digits (core.text.vi_sort_string): lists sort by it on either database.
+    name_key = sa.Column(sa.String(1000), index=True)
     created_at = sa.Column(sa.DateTime, nullable=False)
     updated_at = sa.Column(sa.DateTime, nullable=False, index=True)
     version = sa.Column(sa.Integer, nullable=False, default=1)

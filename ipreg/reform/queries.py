@@ -97,7 +97,7 @@ def queue_order(session: Session, query: FlagQuery) -> list[int]:
     """The ids of the records with a flag matching ``query``: those with a high flag first, then medium, then
     low, each group in the Vietnamese order of the record names (then kind, number, id: a total order, so a
     page never repeats or skips a record). The database groups; the names are ordered here with
-    ``vi_sort_key``, the key ``core.collation`` gives SQL, so the queue sorts as the registry does."""
+    ``vi_sort_key``, whose digits the registry stores as ``name_key``, so the queue sorts as the registry does."""
     stmt = (select(Registration.id, Registration.name, Registration.kind, Registration.reg_no, func.min(RANK))
             .select_from(Flag).join(Registration, Registration.id == Flag.registration_id).where(_where(query))
             .group_by(Registration.id, Registration.name, Registration.kind, Registration.reg_no))

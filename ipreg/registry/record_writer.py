@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..core.audit import audit_many, audit_row
 from ..core.clock import utcnow
-from ..core.text import fold
+from ..core.text import fold, vi_sort_string
 from ..gazetteer.snapshot import Gazetteer
 from ..models import AreaEntry, Party, RecordFact, RecordProvince, Registration
 from .facts import fact_row
@@ -150,7 +150,7 @@ def create_records(session: Session, gaz: Gazetteer, items: list[RecordInput], a
             "search_text": search_text(item.name, item.product, item.reg_no, f"IPR-{first + n:06d}",
                                        item.decision_no, item.holder.name if item.holder else None,
                                        item.manager.name if item.manager else None),
-            "created_at": now, "updated_at": now, "version": 1,
+            "name_key": vi_sort_string(item.name), "created_at": now, "updated_at": now, "version": 1,
         })
     session.execute(insert(Registration.__table__), rows)
     ids = _ids_by_internal_id(session, [r["internal_id"] for r in rows])

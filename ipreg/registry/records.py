@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..core.errors import N_, Message, NotFound
-from ..core.text import fold
+from ..core.text import fold, vi_sort_string
 from ..gazetteer.snapshot import Gazetteer
 from ..models import AreaEntry, Party, RecordProvince, Registration
 from .areas import UNCHANGED_EN, UNCHANGED_VI, Entry, old_units_of, summarise
@@ -115,14 +115,14 @@ def refresh_derived_many(session: Session, gaz: Gazetteer, ids: list[int]) -> No
     texts, provinces = [], []
     for r in regs:
         holder, manager = parties.get(r.holder_id), parties.get(r.manager_id)
-        texts.append({"_id": r.id, "search_text": search_text(
+        texts.append({"_id": r.id, "name_key": vi_sort_string(r.name), "search_text": search_text(
             r.name, r.product, r.reg_no, r.internal_id, r.decision_no, holder.name if holder else None,
             manager.name if manager else None)})
         provinces += province_rows(gaz, r.id, tuple(entries.get(r.id, ())),
                                    [holder.unit_id if holder else None, manager.unit_id if manager else None])
     table = Registration.__table__
     session.connection().execute(update(table).where(table.c.id == bindparam("_id"))
-                                 .values(search_text=bindparam("search_text")), texts)
+                                 .values(search_text=bindparam("search_text"), name_key=bindparam("name_key")), texts)
     session.execute(delete(RecordProvince).where(RecordProvince.registration_id.in_(ids)))
     if provinces:
         session.execute(insert(RecordProvince.__table__), provinces)

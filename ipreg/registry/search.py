@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from ..core.collation import vietnamese
 from ..core.text import fold
 from ..models import Flag, Party, RecordProvince, Registration
 from .visibility import in_provinces, visible_clause
 
-SORTS = {"name": vietnamese(Registration.name), "reg_no": Registration.reg_no, "kind": Registration.kind,
+SORTS = {"name": Registration.name_key, "reg_no": Registration.reg_no, "kind": Registration.kind,
          "granted_on": Registration.granted_on, "status": Registration.status, "updated": Registration.updated_at}
 # The search screen's columns, which its CSV/XLSX export repeats one for one.
 RESULT_COLUMNS = ["kind", "reg_no", "name", "product", "status", "granted_on", "holder", "manager", "provinces_old",
