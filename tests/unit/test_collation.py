@@ -36,7 +36,7 @@ def test_the_registry_lists_records_in_vietnamese_order(loaded):
     with loaded.app_context():
         records, total = search_records(db.session, RecordQuery(sort="name", per_page=200))
         names = [r.name for r in records]
-    assert total == len(names) > 10
+    assert total == len(names) >= 5
     assert names == sorted(names, key=vi_sort_key)
     if "Bà Đen" in names and "Buôn Ma Thuột" in names:  # the sample registry (real records)
         assert names.index("Bà Đen") < names.index("Buôn Ma Thuột")

@@ -150,7 +150,8 @@ def test_admin_sees_jobs_batches_users_and_data_health(flagged):
     client_as(flagged, "staff", "provincial_staff", ["22"])
     page = client.get("/?lang=en").get_data(as_text=True)
     before = figures(page)
-    assert before["Failed jobs"] == "0" and before["Incomplete records (place or party to complete)"] == "0"
+    incomplete = int(before["Incomplete records (place or party to complete)"])  # the small fixture has one
+    assert before["Failed jobs"] == "0"
     assert before["administrator"] == "1" and before["provincial staff"] == "1"
     assert before["Unit lists and succession"].startswith("loaded ")
     with flagged.app_context():
@@ -164,7 +165,7 @@ def test_admin_sees_jobs_batches_users_and_data_health(flagged):
     page = client.get("/?lang=en").get_data(as_text=True)
     after = figures(page)
     assert after["Failed jobs"] == "1" and after["failed"] == "1"
-    assert after["Incomplete records (place or party to complete)"] == "1"
+    assert after["Incomplete records (place or party to complete)"] == str(incomplete + 1)
     assert f'href="/jobs/{job_id}"' in page and "The file could not be read." in page
 
 
