@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
-from ..core.text import vi_sort_key
 from ..models import Flag, Party, RecordProvince, Registration, User
 from ..registry.visibility import in_provinces, visible_clause
 from .rules import RULES
@@ -87,23 +85,15 @@ def valid_rule(rule: str | None) -> bool:
 RANK = case(*((Flag.severity == s, n) for s, n in SEVERITY_ORDER.items()), else_=len(SEVERITY_ORDER))
 
 
-@lru_cache(maxsize=65536)
-def _name_key(name: str) -> tuple:
-    """Record names repeat on every request of the queue: their Vietnamese keys are computed once."""
-    return vi_sort_key(name)
-
-
 def queue_order(session: Session, query: FlagQuery) -> list[int]:
     """The ids of the records with a flag matching ``query``: those with a high flag first, then medium, then
-    low, each group in the Vietnamese order of the record names (then kind, number, id: a total order, so a
-    page never repeats or skips a record). The database groups; the names are ordered here with
-    ``vi_sort_key``, whose digits the registry stores as ``name_key``, so the queue sorts as the registry does."""
-    stmt = (select(Registration.id, Registration.name, Registration.kind, Registration.reg_no, func.min(RANK))
-            .select_from(Flag).join(Registration, Registration.id == Flag.registration_id).where(_where(query))
-            .group_by(Registration.id, Registration.name, Registration.kind, Registration.reg_no))
-    rows = session.execute(stmt).all()
-    rows.sort(key=lambda r: (r[4], _name_key(r[1]), r[2], r[3] or "", r[0]))
-    return [r[0] for r in rows]
+    low, each group in the Vietnamese order of the record names (``name_key``, as the registry sorts), then
+    kind, number and id: a total order, so that a page never repeats or skips a record."""
+    rank = func.min(RANK)
+    stmt = (select(Registration.id).select_from(Flag).join(Registration, Registration.id == Flag.registration_id)
+            .where(_where(query)).group_by(Registration.id)
+            .order_by(rank, Registration.name_key, Registration.kind, Registration.reg_no, Registration.id))
+    return list(session.scalars(stmt))
 
 
 def flags_of_records(session: Session, query: FlagQuery, record_ids: list[int]) -> dict[int, list[Flag]]:
