@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..models import Flag, Registration
 from ..models.flag import SEVERITIES
 from ..registry.visibility import Scope, visible_clause
-from .stats import outcome, statistics
+from .stats import statistics
 
 DECIDED = ("accepted", "dismissed")  # an officer's decisions (a batch's or a run's closing is not one)
 # The hand-over figures a province follows on its home (keys of stats.MONITORED).
@@ -22,12 +22,10 @@ PROVINCE_FIGURES = ("transfers_needed", "transfers_recorded", "areas_to_reexpres
 def recent_decisions(session: Session, scope: Scope, limit: int = 8) -> list[dict]:
     """The flags officers accepted or dismissed last, newest first, with who decided and when.
 
-    Counted by ``outcome`` as the statistics count them, so that an accept an older review stored as
-    "resolved" is shown as the accept it was."""
-    decided = outcome()
+    (Accepts an older review stored as "resolved" became "accepted" in migration 0007.)"""
     rows = session.execute(
-        select(Flag, decided.label("outcome"))
-        .where(decided.in_(DECIDED), *visible_clause(scope, record_id=Flag.registration_id))
+        select(Flag, Flag.status)
+        .where(Flag.status.in_(DECIDED), *visible_clause(scope, record_id=Flag.registration_id))
         .order_by(Flag.closed_at.desc(), Flag.id.desc()).limit(limit)).all()
     return [{"flag": flag, "outcome": closed_as, "by": (flag.decision or {}).get("by"), "at": flag.closed_at}
             for flag, closed_as in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..core.errors import N_
@@ -24,19 +24,8 @@ MONITORED = {
 }
 
 
-def outcome():
-    """A flag's status as the statistics count it: accepted (an officer's decision), dismissed, resolved (by a
-    batch, or closed by a run because its cause went away) or open. Until the review wrote "accepted" for
-    every accept, an officer's accept of a party or area flag was stored as "resolved"; such a row (an
-    officer's decision number, no batch, not closed by a run) is counted as what it is, accepted."""
-    officer_accept = and_(Flag.status == "resolved", Flag.closed_reason.is_(None),
-                          Flag.decision["batch"].as_integer().is_(None),
-                          Flag.decision["decision_no"].as_string().is_not(None))
-    return case((officer_accept, "accepted"), else_=Flag.status)
-
-
 def statistics(session: Session, scope: list[str] | None = None, public_only: bool = False) -> dict:
-    """Counts per new province (records, open flags by severity, closed) and per rule (by ``outcome``: an
+    """Counts per new province (records, open flags by severity, closed) and per rule (by status: an
     accepted flag is counted accepted, never resolved).
 
     ``public_only`` counts registered records only (what the anonymous public may read).
@@ -67,7 +56,7 @@ def _per_province(session: Session, provinces, scope: list[str] | None) -> list[
                                         "accepted": 0, "dismissed": 0, "resolved": 0, "closed": 0})
     for code, n in records.items():
         per_province[code]["records"] = n
-    status = outcome().label("status")
+    status = Flag.status
     rows = session.execute(select(provinces.c.province_code, status, Flag.severity, func.count())
                            .join(Flag, Flag.registration_id == provinces.c.registration_id)
                            .group_by(provinces.c.province_code, status, Flag.severity)).all()
@@ -84,7 +73,7 @@ def _per_rule(session: Session, scoped_ids) -> list[dict]:
     """Per rule: its severity and its flags by outcome (an accepted flag counted accepted, never resolved)."""
     per_rule = {rule: {"open": 0, "accepted": 0, "dismissed": 0, "resolved": 0, "severity": sev}
                 for rule, sev in RULES.items()}
-    status = outcome().label("status")
+    status = Flag.status
     rows = select(Flag.rule, status, func.count()).group_by(Flag.rule, status)
     if scoped_ids is not None:
         rows = rows.where(Flag.registration_id.in_(scoped_ids))

@@ -1,8 +1,8 @@
 """The statistics count each flag by what happened to it: accepted ≠ resolved ≠ dismissed.
 
 On the real sample: GI 00017's manager (Ủy ban nhân dân huyện Lý Nhân) flag is accepted by an officer, GI 00100's
-is resolved by a batch, GI 00101's is dismissed; a row an older review stored as "resolved" for an officer's
-accept is counted accepted too; a flag a run closed because its cause went away stays resolved.
+is resolved by a batch, GI 00101's is dismissed; a flag a run closed because its cause went away stays
+resolved.
 """
 from datetime import date
 
@@ -52,9 +52,10 @@ def test_an_accepted_flag_is_counted_accepted_not_resolved(flagged):
         ninh_binh["accepted"] + ninh_binh["dismissed"] + ninh_binh["resolved"])
 
 
-def test_resolved_by_a_batch_or_a_run_stays_resolved_and_an_older_accept_counts_accepted(flagged):
-    """Rows as the batch, the engine and the review before "accepted" wrote them (``batches.service``,
-    ``reform.engine``): only the officer's decision is counted accepted."""
+def test_resolved_by_a_batch_or_a_run_stays_resolved_and_an_accept_counts_accepted(flagged):
+    """Rows as the review, the batch and the engine write them (``reform.review``, ``batches.service``,
+    ``reform.engine``): only the officer's decision is counted accepted. (Accepts the review stored as
+    "resolved" before it wrote "accepted" are converted by migration 0007, tested in test_migrations.)"""
     from ipreg.extensions import db
     from ipreg.models import Flag
     from ipreg.reform.engine import CLOSED_BY_ENGINE, ENGINE
@@ -63,12 +64,11 @@ def test_resolved_by_a_batch_or_a_run_stays_resolved_and_an_older_accept_counts_
                "by": "officer", "successor": None}
     with flagged.app_context():
         before, _ = _counts(db.session)
-        rows = {"00017": {"decision": officer, "closed_reason": None},
-                "00100": {"decision": {**officer, "batch": 7}, "closed_reason": None},
-                "00101": {"decision": ENGINE, "closed_reason": CLOSED_BY_ENGINE}}
+        rows = {"00017": {"status": "accepted", "decision": officer, "closed_reason": None},
+                "00100": {"status": "resolved", "decision": {**officer, "batch": 7}, "closed_reason": None},
+                "00101": {"status": "resolved", "decision": ENGINE, "closed_reason": CLOSED_BY_ENGINE}}
         for reg_no, values in rows.items():
-            db.session.execute(update(Flag).where(Flag.id == _flag(db.session, reg_no).id)
-                               .values(status="resolved", **values))
+            db.session.execute(update(Flag).where(Flag.id == _flag(db.session, reg_no).id).values(**values))
         db.session.commit()
         after, _ = _counts(db.session)
         scoped, scoped_provinces = _counts(db.session, scope=["37"])
