@@ -219,6 +219,14 @@ def loaded(app, sample_csv):
     return app
 
 
+@pytest.fixture
+def flagged(loaded):
+    """The sample records with the reform's rules run over them (``ipreg flags run``)."""
+    result = loaded.test_cli_runner().invoke(args=["flags", "run"])
+    assert result.exit_code == 0, result.output
+    return loaded
+
+
 PASSWORD = "correct horse battery"
 
 

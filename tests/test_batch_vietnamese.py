@@ -19,12 +19,6 @@ VI_ROWS = ("Chỉ dẫn địa lý,00101,tổ chức quản lý,Sở KH&CN Lào 
            "21/07/2025,21/07/2025,\n")
 
 
-@pytest.fixture
-def flagged(loaded):
-    assert loaded.test_cli_runner().invoke(args=["flags", "run"]).exit_code == 0
-    return loaded
-
-
 def reassign(app, path, *options):
     result = app.test_cli_runner().invoke(args=["reassign", str(path), "--json", *options])
     return result.exit_code, json.loads(result.output[result.output.index("{"):])

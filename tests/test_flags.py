@@ -3,7 +3,6 @@ import csv
 import io
 import json
 
-import pytest
 from conftest import client_as, csrf_token, login, make_user
 from sqlalchemy import func, select
 
@@ -12,13 +11,6 @@ def run(runner, *args):
     result = runner.invoke(args=list(args))
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
-
-
-@pytest.fixture
-def flagged(loaded):
-    runner = loaded.test_cli_runner()
-    run(runner, "flags", "run", "--json")
-    return loaded
 
 
 def test_every_district_committee_manager_is_flagged_high_with_a_suggestion(flagged):

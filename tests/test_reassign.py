@@ -14,13 +14,6 @@ GOOD = ("GI,00101,manager,Sở Khoa học và Công nghệ tỉnh Lào Cai,dost,
         "2025-07-21,\n")
 
 
-@pytest.fixture
-def flagged(loaded):
-    runner = loaded.test_cli_runner()
-    assert runner.invoke(args=["flags", "run"]).exit_code == 0
-    return loaded
-
-
 def state(app):
     """Everything a batch may touch: record parties and versions, facts, flags, batches."""
     from ipreg.extensions import db

@@ -10,7 +10,6 @@ import os
 from datetime import date
 from pathlib import Path
 
-import pytest
 from conftest import real_geodata
 from docx import Document
 from sqlalchemy import select
@@ -18,12 +17,6 @@ from sqlalchemy import select
 DISTRICT = "Ủy ban nhân dân huyện Lý Nhân"
 PROVINCE = "Ủy ban nhân dân tỉnh Ninh Bình"
 OUT = Path(os.environ.get("IPREG_LETTERS_DIR", "/tmp/letters"))
-
-
-@pytest.fixture
-def flagged(loaded):
-    assert loaded.test_cli_runner().invoke(args=["flags", "run"]).exit_code == 0
-    return loaded
 
 
 def _record(session, reg_no):

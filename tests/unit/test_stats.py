@@ -6,16 +6,9 @@ resolved.
 """
 from datetime import date
 
-import pytest
 from sqlalchemy import select, update
 
 RULE = "MANAGER_BODY_ABOLISHED"
-
-
-@pytest.fixture
-def flagged(loaded):
-    assert loaded.test_cli_runner().invoke(args=["flags", "run"]).exit_code == 0
-    return loaded
 
 
 def _flag(session, reg_no, rule=RULE):

@@ -12,18 +12,6 @@ INCOMPLETE = ("kind,reg_no,name,product,granted_on,status,holder,holder_kind,hol
               "GI,,Gạo Tám Xoan Hải Hậu,gạo,2019-01-01,registered,Nhà nước Việt Nam,state,,,,,,,\n")
 
 
-@pytest.fixture
-def flagged(loaded):
-    """The sample registry with its flags run."""
-    from ipreg.extensions import db
-    from ipreg.reform.engine import run_registry
-
-    with loaded.app_context():
-        run_registry(db.session, actor="test")
-        db.session.commit()
-    return loaded
-
-
 def figures(page: str) -> dict[str, str]:
     """The figures of a page's cards, by their (English) label: <dt>label</dt><dd>figure</dd>."""
     pairs = re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", page, re.DOTALL)

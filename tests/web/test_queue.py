@@ -14,17 +14,6 @@ ROW = re.compile(r'<tr tabindex="0" data-href="[^"]+">(.*?)</tr>', re.DOTALL)
 
 
 @pytest.fixture
-def flagged(loaded):
-    from ipreg.extensions import db
-    from ipreg.reform.engine import run_registry
-
-    with loaded.app_context():
-        run_registry(db.session, actor="test")
-        db.session.commit()
-    return loaded
-
-
-@pytest.fixture
 def officer(flagged):
     return client_as(flagged, "officer", "ip_officer")
 
