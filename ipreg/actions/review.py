@@ -23,7 +23,6 @@ from ..registry.records import describe_area, entries_of, find_by_internal_id, p
 from ..registry.visibility import check_visible
 from .context import Context, transaction
 
-LETTER_SKIPS = {"AREA_PARTIAL_UNITS"}  # a note on the area, not a change to request from the IP Office
 # The low rules are re-wordings (a body's new name, an address, the area in new units): seeing one is enough
 # until the record is next amended, so an officer may close many at once with this reason.
 REWORDINGS = frozenset(rule for rule, severity in RULES.items() if severity == "low")
@@ -169,12 +168,12 @@ def complete(ctx: Context, flag_id: int, position: int, text: str) -> dict:
 
 
 def record_letters(ctx: Context, internal_id: str) -> bytes:
-    """The draft request letter of one record, for the flags it has not dismissed."""
+    """The draft request letter of one record (the letter itself leaves out the flags that ask for no change:
+    ``reform.letters_changes.NO_CHANGE_RULES``, dismissed ones)."""
     ctx.require("read_flags")
     reg = find_by_internal_id(ctx.session, internal_id)
     check_visible(ctx.session, reg, ctx.scope)
-    flags = [f for f in record_flags(ctx.session, reg) if f.rule not in LETTER_SKIPS]
-    return draft_requests(ctx.session, get_gazetteer(ctx.session), [(reg, flags)])
+    return draft_requests(ctx.session, get_gazetteer(ctx.session), [(reg, record_flags(ctx.session, reg))])
 
 
 def selection_letters(ctx: Context, flag_ids: list[int]) -> bytes:
@@ -182,8 +181,7 @@ def selection_letters(ctx: Context, flag_ids: list[int]) -> bytes:
     ctx.require("read_flags")
     grouped: dict[int, tuple] = {}
     for flag in _selected(ctx, flag_ids[:500]):
-        if flag.rule not in LETTER_SKIPS:
-            grouped.setdefault(flag.registration_id, (flag.registration, []))[1].append(flag)
+        grouped.setdefault(flag.registration_id, (flag.registration, []))[1].append(flag)
     return draft_requests(ctx.session, get_gazetteer(ctx.session), list(grouped.values()))
 
 
